@@ -1,0 +1,79 @@
+# MotCua — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+# The PostgreSQL run of `make test` uses DATABASE_URL when it is set, else this machine's server.
+PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+PYTEST_ARGS ?=
+
+.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Create .venv and install MotCua
+
+install-dev: $(VENV)/.installed-dev ## Install MotCua with the development tools
+
+migrate: install ## Migrate the database (SQLite under var/ unless DATABASE_URL is set)
+	$(BIN)/motcua migrate --no-input
+	$(BIN)/motcua collectstatic --no-input -v 0
+
+demo: migrate ## Load the demo city (safe to run again)
+	$(BIN)/motcua demo
+
+run: demo ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, gunicorn)
+	@echo "MotCua: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	MOTCUA_DEMO=1 $(BIN)/gunicorn motcua.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--threads 4 --access-logfile - --graceful-timeout 5
+
+lint: install-dev ## ruff format --check, ruff check, mypy
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy motcua
+
+format: install-dev ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint ## Lint, then the whole suite on SQLite and on PostgreSQL
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install-dev ## The suite on SQLite
+	@echo "=== pytest on SQLite ==="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-dev ## The suite on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
+	@echo "=== pytest on PostgreSQL ($(PG_URL)) ==="
+	@if $(BIN)/python tools/check_postgres.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "FAILED: PostgreSQL is not reachable at $(PG_URL); CI must run the suite on PostgreSQL." >&2; exit 1; \
+	else \
+		echo "SKIPPED the PostgreSQL run: no server at $(PG_URL) (CI=true makes this a failure)." >&2; \
+	fi
+
+messages: install-dev ## Extract and compile the vi/en translations
+	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --ignore='migrations/*'
+	$(BIN)/motcua compilemessages --ignore='.venv/*'
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The NinjaAPI of /api/v1/: authentication, routers, and problem+json for every error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from motcua.api.catalog import router as catalog_router
+from motcua.api.problems import problem
+from motcua.core.errors import DomainError
+
+
+class StaffSession(SessionAuth):
+    """A logged-in staff browser session (CSRF applies to unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="MotCua API",
+    version="1",
+    description="Một cửa điện tử — the HTTP contract of ../shared/API.md.",
+    urls_namespace="api-1",
+    auth=[StaffSession()],
+)
+api.add_router("/", catalog_router)
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header")]
+    return (
+        ".".join(
+            parts[1:] if len(parts) > 1 and parts[0] in {"payload", "paging", "data"} else parts
+        )
+        or "request"
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field_name(list(error.get("loc", []))), []).append(str(error.get("msg")))
+    fields = ", ".join(errors)
+    return problem(
+        422,
+        f"Dữ liệu không hợp lệ ở: {fields}. Hãy sửa các trường này rồi gửi lại.",
+        "invalid",
+        errors=errors,
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = {exc.field: [exc.message]} if exc.status == 422 and exc.field else None
+    return problem(exc.status, exc.message, exc.code, errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(
+        401,
+        "Chưa đăng nhập: hãy gửi Authorization: Bearer <token> hoặc đăng nhập.",
+        "not_authenticated",
+        headers={"WWW-Authenticate": 'Bearer realm="motcua"'},
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, str(exc) or "Vai trò của bạn không được làm việc này.", "forbidden")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(404, "Không tìm thấy, hoặc bạn không có quyền xem.", "not_found")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, str(exc), "http_error")

@@ -1,0 +1,47 @@
+"""Reads of the procedure catalog: the version in force, searches, what a unit offers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure, ProcedureStep
+from motcua.org.models import Unit
+
+
+def in_force(on: date | None = None) -> Q:
+    on = on or timezone.localdate()
+    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
+def get_procedure_in_force(code: str, on: date | None = None) -> Procedure | None:
+    return (
+        Procedure.objects.filter(in_force(on), code=code)
+        .select_related("field")
+        .prefetch_related("documents", _steps(), "units")
+        .first()
+    )
+
+
+def _steps() -> Prefetch[str]:
+    return Prefetch("steps", queryset=ProcedureStep.objects.select_related("responsible_unit"))
+
+
+def list_procedures(
+    *,
+    unit: Unit | None = None,
+    field_code: str | None = None,
+    q: str | None = None,
+    on: date | None = None,
+) -> QuerySet[Procedure]:
+    """The versions in force, filtered; documents, steps and units prefetched."""
+    qs = Procedure.objects.filter(in_force(on)).select_related("field")
+    if unit is not None:
+        qs = qs.filter(units=unit)
+    if field_code:
+        qs = qs.filter(field__code=field_code)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs.prefetch_related("documents", _steps(), "units").order_by("name", "code")

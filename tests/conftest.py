@@ -1,0 +1,48 @@
+"""Personas and places shared by the whole suite (STYLE.md §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from motcua.org.models import Staff, Unit
+from tests.factories import make_staff, make_unit
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Office:
+    city: Unit
+    ward: Unit
+    other_ward: Unit
+    receptionist: Staff
+    specialist: Staff
+    head: Staff
+    leader: Staff
+    supervisor: Staff
+    outsider: Staff
+
+
+@pytest.fixture
+def office(db) -> Office:
+    city = make_unit(code="TP", name="Thành phố Thử Nghiệm", kind="province")
+    ward = make_unit(code="TP.01", name="Phường Hoàn Kiếm Thử", parent=city)
+    other = make_unit(code="TP.02", name="Phường Ba Đình Thử", parent=city)
+    return Office(
+        city=city,
+        ward=ward,
+        other_ward=other,
+        receptionist=make_staff(username="tiepnhan", roles=[(ward, "receptionist")]),
+        specialist=make_staff(username="chuyenvien", roles=[(ward, "specialist")]),
+        head=make_staff(username="truongphong", roles=[(ward, "head")]),
+        leader=make_staff(username="lanhdao", full_name="Trần Văn Lãnh", roles=[(ward, "leader")]),
+        supervisor=make_staff(username="giamsat", roles=[(ward, "supervisor")]),
+        outsider=make_staff(
+            username="nguoingoai", full_name="Lê Thị Ngoài", roles=[(other, "leader")]
+        ),
+    )

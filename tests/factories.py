@@ -1,0 +1,60 @@
+"""Small `make_*` helpers with defaults, going through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from motcua.catalog.models import Field, Procedure
+from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
+from motcua.org import services as org_services
+from motcua.org.models import Staff, Unit
+
+PASSWORD = "mat-khau-thu-nghiem"
+_seq = itertools.count(1)
+
+
+def make_unit(
+    *, code: str | None = None, name: str = "", kind: str = "commune", parent: Unit | None = None
+) -> Unit:
+    n = next(_seq)
+    return org_services.create_unit(
+        code=code or f"T{n:03d}",
+        name=name or f"Phường Thử Nghiệm {n}",
+        kind=kind,
+        parent=parent,
+    )
+
+
+def make_staff(*, username: str | None = None, full_name: str = "", roles=()) -> Staff:
+    n = next(_seq)
+    staff = Staff.objects.create_user(
+        username or f"canbo{n}", PASSWORD, full_name=full_name or f"Nguyễn Văn Thử {n}"
+    )
+    for unit, role in roles:
+        org_services.grant_role(staff=staff, unit=unit, role=role)
+    return staff
+
+
+def make_procedure(
+    *, code: str | None = None, units=(), hours=("2", "4", "2"), target=None, **kwargs
+) -> Procedure:
+    n = next(_seq)
+    field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
+    durations = [Decimal(h) for h in hours]
+    roles = ["receptionist", "specialist", "leader", "head", "specialist"]
+    spec = ProcedureSpec(
+        code=code or f"9.{n:06d}",
+        name=kwargs.pop("name", f"Thủ tục thử nghiệm {n}"),
+        field=field,
+        legal_working_days=kwargs.pop("legal_working_days", Decimal(3)),
+        target_working_hours=Decimal(target) if target is not None else sum(durations),
+        steps=[
+            StepSpec(name=f"Bước {i + 1}", role=roles[i % len(roles)], duration_working_hours=d)
+            for i, d in enumerate(durations)
+        ],
+        documents=[DocumentSpec(name="Tờ khai")],
+        units=units,
+        **kwargs,
+    )
+    return create_procedure(spec=spec)
