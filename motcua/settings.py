@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "motcua.org",
     "motcua.catalog",
+    "motcua.workdays",
+    "motcua.dossiers",
     "motcua.demo",
     "motcua.office",
     "motcua.api",

@@ -11,7 +11,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
+from motcua.api.calendar import router as calendar_router
 from motcua.api.catalog import router as catalog_router
+from motcua.api.dossiers import router as dossiers_router
+from motcua.api.public import router as public_router
 from motcua.api.problems import problem
 from motcua.core.errors import DomainError
 
@@ -32,6 +35,9 @@ api = NinjaAPI(
     auth=[StaffSession()],
 )
 api.add_router("/", catalog_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("/dossiers", dossiers_router)
+api.add_router("/public", public_router)
 
 
 def _field_name(loc: list[Any]) -> str:
