@@ -14,8 +14,8 @@ from ninja.security import SessionAuth
 from motcua.api.calendar import router as calendar_router
 from motcua.api.catalog import router as catalog_router
 from motcua.api.dossiers import router as dossiers_router
-from motcua.api.public import router as public_router
 from motcua.api.problems import problem
+from motcua.api.public import router as public_router
 from motcua.core.errors import DomainError
 
 
