@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean
+.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,11 +57,18 @@ test: lint ## Lint, then the whole suite on SQLite and on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install-dev ## The suite on SQLite
+browser-deps: ## Debian's chromium and fonts for the browser tests and the PDF forms
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
+		echo "Installing Debian's chromium and fonts (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	fi
+
+test-sqlite: install-dev browser-deps ## The suite on SQLite
 	@echo "=== pytest on SQLite ==="
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install-dev ## The suite on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
+test-postgres: install-dev browser-deps ## The suite on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
 	@echo "=== pytest on PostgreSQL ($(PG_URL)) ==="
 	@if $(BIN)/python tools/check_postgres.py "$(PG_URL)"; then \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS); \

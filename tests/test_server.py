@@ -78,6 +78,7 @@ def test_the_server_serves_a_migrated_sqlite_database(tmp_path):
         assert _get(f"{base}/healthz")[0] == 200
         status, body = _get(f"{base}/dang-nhap/")
         assert status == 200 and "Đăng nhập" in body
+        assert _get(f"{base}/static/motcua/site.css")[0] == 200
     finally:
         proc.terminate()
         proc.wait(timeout=10)

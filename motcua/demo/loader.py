@@ -15,7 +15,7 @@ from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, creat
 from motcua.core.progress import progress
 from motcua.demo import data
 from motcua.org import services as org_services
-from motcua.org.models import FocalPoint, Membership, Staff, Unit
+from motcua.org.models import FocalPoint, Membership, Role, Staff, Unit
 
 CATALOG_VERSION_FROM = date(2025, 7, 1)
 
@@ -196,6 +196,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     rows = [("admin", "Quản trị hệ thống", "quản trị (/admin/)")]
     for row in data.STAFF:
         if row["username"] in named:
-            roles = ", ".join(sorted({r for code, r in row["memberships"] if code == ward}))
+            roles = ", ".join(
+                str(Role(r).label)
+                for r in sorted({r for code, r in row["memberships"] if code == ward})
+            )
             rows.append((row["username"], row["full_name"], roles))
     return rows
