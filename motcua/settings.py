@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.workdays",
     "motcua.dossiers",
+    "motcua.feedback",
     "motcua.demo",
     "motcua.office",
     "motcua.api",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.office.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("motcua.api.open311")),
 ]
 
 if settings.DEBUG:

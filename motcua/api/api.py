@@ -14,6 +14,7 @@ from ninja.security import SessionAuth
 from motcua.api.calendar import router as calendar_router
 from motcua.api.catalog import router as catalog_router
 from motcua.api.dossiers import router as dossiers_router
+from motcua.api.feedback import router as feedback_router
 from motcua.api.problems import problem
 from motcua.api.public import router as public_router
 from motcua.core.errors import DomainError
@@ -38,6 +39,7 @@ api.add_router("/", catalog_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/public", public_router)
+api.add_router("/feedback", feedback_router)
 
 
 def _field_name(loc: list[Any]) -> str:
