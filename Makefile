@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps
+.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,10 +39,12 @@ migrate: install ## Migrate the database (SQLite under var/ unless DATABASE_URL 
 demo: migrate ## Load the demo city (safe to run again)
 	$(BIN)/motcua demo
 
-run: demo ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, gunicorn)
+run: demo ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, gunicorn + the worker)
 	@echo "MotCua: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
-	MOTCUA_DEMO=1 $(BIN)/gunicorn motcua.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--threads 4 --access-logfile - --graceful-timeout 5
+	MOTCUA_DEMO=1 $(BIN)/motcua serve --port $(PORT) --workers $(WORKERS)
+
+worker: install ## Run the background worker alone
+	$(BIN)/motcua worker
 
 lint: install-dev ## ruff format --check, ruff check, mypy
 	$(BIN)/ruff format --check .

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    "motcua.core",
     "motcua.org",
     "motcua.catalog",
     "motcua.workdays",
@@ -131,6 +134,22 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOTCUA_TEST_DB", "test_motcua")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work (Huey) -------------------------------------------------------------------
+# SQLite storage under var/ by default; Redis when REDIS_URL is set (production, several workers).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY: dict[str, Any] = {
+    "name": os.environ.get("MOTCUA_QUEUE_NAME", "motcua"),
+    "immediate": False,
+    "consumer": {"workers": int(os.environ.get("MOTCUA_WORKER_THREADS", "2"))},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    HUEY |= {
+        "huey_class": "huey.SqliteHuey",
+        "connection": {"filename": str(VAR_DIR / "tasks.sqlite3")},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

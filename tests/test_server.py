@@ -82,3 +82,37 @@ def test_the_server_serves_a_migrated_sqlite_database(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_runs_the_web_server_and_the_worker_and_stops_both(tmp_path):
+    bindir = Path(sys.executable).parent
+    motcua = str(bindir / "motcua")
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([motcua, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+    port = _free_port()
+    serve = subprocess.Popen(  # noqa: S603
+        [motcua, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        assert serve.stdout is not None
+        while time.monotonic() < deadline:
+            line = serve.stdout.readline()
+            seen.append(line)
+            text = "".join(seen)
+            if "Listening at: http://127.0.0.1:" in text and "Huey consumer started" in text:
+                break
+        assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        serve.terminate()
+        serve.communicate(timeout=20)
+    text = "".join(seen)
+    assert "MotCua worker: huey.SqliteHuey" in text
+    assert "Huey consumer started" in text
+    assert serve.returncode is not None
