@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.dossiers",
     "motcua.feedback",
+    "motcua.notifications",
     "motcua.demo",
     "motcua.office",
     "motcua.api",
