@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker
+.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -79,6 +79,11 @@ test-postgres: install-dev browser-deps ## The suite on PostgreSQL (DATABASE_URL
 	else \
 		echo "SKIPPED the PostgreSQL run: no server at $(PG_URL) (CI=true makes this a failure)." >&2; \
 	fi
+
+bench: install-dev ## Run the benchmarks in bench/ (they print figures); BENCH=name for one
+	@for f in $(if $(BENCH),bench/$(BENCH).py,bench/*.py); do \
+		echo "=== $$f"; $(BIN)/python $$f || exit 1; \
+	done
 
 messages: install-dev ## Extract and compile the vi/en translations
 	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --ignore='migrations/*'
