@@ -130,9 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+
+# Test databases are named per test run, so that two runs on one machine never share one.
+_TEST_DB = os.environ.get("MOTCUA_TEST_DB") or f"test_motcua_{os.getpid()}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_TEST_DB}.sqlite3")}
 else:
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOTCUA_TEST_DB", "test_motcua")}
+    DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,3 +201,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Notifications (motcua.notifications) -----------------------------------------------------
+# Email through Django's backends: console by default (the worker's log); EMAIL_BACKEND=smtp with
+# EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS for a real server.
+# SMS and Zalo OA are HTTP adapters: unset URL = the message goes to the log (console) instead.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(
+    os.environ.get("EMAIL_BACKEND", "console"), os.environ.get("EMAIL_BACKEND", "")
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <khong-tra-loi@motcua.local>")
+MOTCUA_NOTIFY: dict[str, Any] = {
+    "SMS_URL": os.environ.get("MOTCUA_SMS_URL", ""),
+    "SMS_TOKEN": os.environ.get("MOTCUA_SMS_TOKEN", ""),
+    "ZALO_URL": os.environ.get("MOTCUA_ZALO_URL", ""),
+    "ZALO_TOKEN": os.environ.get("MOTCUA_ZALO_TOKEN", ""),
+    "HTTP_TIMEOUT": float(os.environ.get("MOTCUA_NOTIFY_HTTP_TIMEOUT", "10")),
+    "MAX_ATTEMPTS": int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8")),
+    "RETRY_BASE_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_RETRY_BASE_SECONDS", "30")),
+    "RETRY_MAX_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_RETRY_MAX_SECONDS", "3600")),
+    "LEASE_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_LEASE_SECONDS", "300")),
+    "STUCK_AFTER_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_STUCK_AFTER_SECONDS", "60")),
+    "DUE_SOON_WORKING_HOURS": os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "2"),
+    "SWEEP_BATCH": int(os.environ.get("MOTCUA_NOTIFY_SWEEP_BATCH", "500")),
+    "SITE_URL": os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000"),
+}
+# The worker polls its queue at least every second when idle (Huey's default backs off to 10 s).
+HUEY["consumer"].setdefault("max_delay", float(os.environ.get("MOTCUA_WORKER_MAX_DELAY", "1")))
