@@ -355,11 +355,11 @@ class WorkCalendar:
         return tuple(out)
 
     # ---------------------------------------------------------------------------- internals
-    def _out_of_range(self, what: str) -> OutOfRangeError:
+    def _out_of_range(self, what: str, what_vi: str) -> OutOfRangeError:
         return OutOfRangeError(
             f"{what} is outside the working calendar, which covers "
             f"{self.first_year}–{self.last_year}; use a date within those years.",
-            f"{what} nằm ngoài lịch làm việc (chỉ có các năm {self.first_year}–"
+            f"{what_vi} nằm ngoài lịch làm việc (chỉ có các năm {self.first_year}–"
             f"{self.last_year}); hãy dùng ngày trong khoảng này.",
         )
 
@@ -376,7 +376,7 @@ class WorkCalendar:
         loc = at.astimezone(self.tz)
         k = loc.toordinal() - self._base
         if not 0 <= k < self._stop - self._base:
-            raise self._out_of_range(f"The instant {at.isoformat()}")
+            raise self._out_of_range(f"The instant {at.isoformat()}", f"Thời điểm {at.isoformat()}")
         us = ((loc.hour * 60 + loc.minute) * 60 + loc.second) * _US_PER_SECOND + loc.microsecond
         return k, us, loc
 
@@ -402,7 +402,7 @@ class WorkCalendar:
             else:
                 i = self._next_idx[k]
         if i >= self._nwork:
-            raise self._out_of_range("The next working day")
+            raise self._out_of_range("The next working day", "Ngày làm việc tiếp theo")
         return i, self._pats[i][0][0], False
 
     def _w(self, k: int, us: int) -> int:
@@ -426,7 +426,7 @@ class WorkCalendar:
         """The first instant at which the working clock reaches ``target`` (> 0)."""
         j = bisect_left(self._cum, target) - 1
         if j >= self._nwork:
-            raise self._out_of_range("The deadline")
+            raise self._out_of_range("The deadline", "Hạn giải quyết")
         rem = target - self._cum[j]
         for s, e, before in self._pats[j]:
             if rem <= before + e - s:
@@ -439,7 +439,7 @@ class WorkCalendar:
     def _date_offset(self, d: date) -> int:
         k = d.toordinal() - self._base
         if not 0 <= k < self._stop - self._base:
-            raise self._out_of_range(f"The date {d.isoformat()}")
+            raise self._out_of_range(f"The date {d.isoformat()}", f"Ngày {d:%d/%m/%Y}")
         return k
 
     # ------------------------------------------------------------------------------ queries
@@ -516,7 +516,7 @@ class WorkCalendar:
         k, us, _ = self._local(at)
         i = self._eff(k, us, None if cutoff is None else self._cutoff_us(cutoff))[0] + n
         if i >= self._nwork:
-            raise self._out_of_range("The deadline")
+            raise self._out_of_range("The deadline", "Hạn giải quyết")
         return self._close[i]
 
     def bulk_add_working_days(
@@ -536,7 +536,7 @@ class WorkCalendar:
         steps = np.asarray(n, dtype=np.int64)
         if s.size:
             if s.min() < 0 or s.max() >= self._stop - self._base:
-                raise self._out_of_range("A start date")
+                raise self._out_of_range("A start date", "Một ngày bắt đầu")
             if steps.size and steps.min() < 0:
                 raise NegativeDurationError(
                     "The numbers of working days cannot be negative; give 0 or more.",
@@ -544,7 +544,7 @@ class WorkCalendar:
                 )
         idx = self._next_idx_np[s] + steps
         if idx.size and idx.max() >= self._nwork:
-            raise self._out_of_range("A deadline")
+            raise self._out_of_range("A deadline", "Một hạn giải quyết")
         due: npt.NDArray[np.datetime64] = self._work_days_np[idx]
         return due
 
