@@ -59,12 +59,14 @@ test: lint ## Lint, then the whole suite on SQLite and on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
-browser-deps: ## Debian's chromium and fonts for the browser tests and the PDF forms
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
+browser-deps: ## Debian's chromium and fonts for the browser tests and the PDF forms; axe-core (npm)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ] || [ ! -x /usr/bin/pdftoppm ]; then \
 		echo "Installing Debian's chromium and fonts (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+			chromium fonts-noto-core fonts-dejavu-core \
+			libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --silent; fi
 
 test-sqlite: install-dev browser-deps ## The suite on SQLite
 	@echo "=== pytest on SQLite ==="

@@ -70,8 +70,10 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.notifications",
+    "motcua.reports",
     "motcua.demo",
     "motcua.office",
+    "motcua.portal",
     "motcua.api",
 ]
 
@@ -236,7 +238,13 @@ MOTCUA_NOTIFY: dict[str, Any] = {
     "STUCK_AFTER_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_STUCK_AFTER_SECONDS", "60")),
     "DUE_SOON_WORKING_HOURS": os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "2"),
     "SWEEP_BATCH": int(os.environ.get("MOTCUA_NOTIFY_SWEEP_BATCH", "500")),
+    # Deadlines passed longer ago than this are not announced as newly overdue (a first start on
+    # an old database does not flood the leaders); a worker stopped for a while still catches up.
+    "OVERDUE_LOOKBACK_DAYS": float(os.environ.get("MOTCUA_NOTIFY_OVERDUE_LOOKBACK_DAYS", "7")),
+    # The address people reach the site at, for the links in notices ("" leaves links out).
     "SITE_URL": os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000"),
 }
 # The worker polls its queue at least every second when idle (Huey's default backs off to 10 s).
 HUEY["consumer"].setdefault("max_delay", float(os.environ.get("MOTCUA_WORKER_MAX_DELAY", "1")))
+# The worker's log once (Huey adds a handler of its own to its logger when it has none).
+LOGGING["loggers"]["huey"] = {"handlers": ["console"], "level": "INFO", "propagate": False}  # type: ignore[index]

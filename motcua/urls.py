@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from motcua.api.api import api
 from motcua.office.views import healthz
@@ -13,7 +12,7 @@ admin.site.site_title = _("MotCua quản trị")
 admin.site.index_title = _("Danh mục và cấu hình")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="office:home", permanent=False)),
+    path("", include("motcua.portal.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -23,6 +22,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.office.urls")),
+    path("thong-ke/", include("motcua.reports.urls")),
     path("lich/", include("motcua.workdays.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

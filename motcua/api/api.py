@@ -11,12 +11,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
+from motcua.api.auth import BearerToken
+from motcua.api.auth import router as auth_router
 from motcua.api.calendar import router as calendar_router
 from motcua.api.catalog import router as catalog_router
 from motcua.api.dossiers import router as dossiers_router
+from motcua.api.feedback import focal_points_router
+from motcua.api.feedback import public_router as public_feedback_router
 from motcua.api.feedback import router as feedback_router
 from motcua.api.problems import problem
 from motcua.api.public import router as public_router
+from motcua.api.stats import router as stats_router
 from motcua.core.errors import DomainError
 
 
@@ -33,13 +38,17 @@ api = NinjaAPI(
     version="1",
     description="Một cửa điện tử — the HTTP contract of ../shared/API.md.",
     urls_namespace="api-1",
-    auth=[StaffSession()],
+    auth=[BearerToken(), StaffSession()],
 )
 api.add_router("/", catalog_router)
+api.add_router("/auth", auth_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/public", public_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/public/feedback", public_feedback_router)
+api.add_router("/public/focal-points", focal_points_router)
+api.add_router("/stats", stats_router)
 
 
 def _field_name(loc: list[Any]) -> str:

@@ -1,3 +1,634 @@
-from ninja import Router
+"""Dossiers for staff (API.md, Dossiers): reception, lists, the dossier and its actions.
+
+Each endpoint finds the dossier through `get_dossier_for` (another unit's dossier is 404), calls
+one service, and answers the updated Dossier (an apology answers the Apology). Refusals are the
+services' DomainErrors, answered as problem documents by the API's handlers: 403 with who may act,
+409 with the `code` of the state rule, 422 with the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import AwareDatetime, conlist, field_validator
+from pydantic import Field as PydanticField
+
+from motcua.api.catalog import Paging
+from motcua.api.problems import Problem
+from motcua.core.errors import InvalidInput
+from motcua.dossiers import access, services
+from motcua.dossiers.errors import DossierNotFound, InvalidStatus
+from motcua.dossiers.models import Apology, Dossier, DossierStep, Event, SupplementRequest
+from motcua.dossiers.selectors import (
+    current_step,
+    dossier_is_overdue,
+    get_dossier_for,
+    list_dossiers,
+    step_is_overdue,
+    with_details,
+)
+from motcua.org.models import Staff
 
 router = Router(tags=["dossiers"])
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+StatusName = Literal[
+    "submitted",
+    "received",
+    "in_progress",
+    "awaiting_supplement",
+    "ready",
+    "returned",
+    "refused",
+    "stopped",
+]
+ChannelName = Literal["counter", "online", "postal"]
+GreenLaneName = Literal[
+    "investment",
+    "export_logistics",
+    "finance_consumption",
+    "talent_innovation",
+    "digital_infrastructure",
+]
+TimelinessName = Literal["early", "on_time", "late"]
+StepStatusName = Literal["pending", "active", "paused", "done"]
+Text = PydanticField(default="", max_length=2000)
+
+
+def local(at: datetime | None) -> datetime | None:
+    """Times leave the API in +07:00 (API.md, Conventions)."""
+    return at.astimezone(VN) if at is not None else None
+
+
+# ------------------------------------------------------------------------------------- input
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(_("Không được chứa ký tự NUL (\\u0000)."))
+    if isinstance(value, list):
+        for item in value:
+            _no_nul(item)
+    return value
+
+
+class Input(Schema):
+    """Input of the API: text never carries the NUL character (PostgreSQL cannot store it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _reject_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+
+class ApplicantIn(Input):
+    name: str = PydanticField(min_length=1, max_length=200)
+    id_number: str = PydanticField("", max_length=50)
+    phone: str = PydanticField("", max_length=30)
+    email: str = PydanticField("", max_length=254)
+    address: str = PydanticField("", max_length=500)
+
+
+class DocumentIn(Input):
+    name: str = PydanticField(min_length=1, max_length=500)
+    copies: int = PydanticField(1, ge=1, le=100)
+
+
+class DossierBase(Input):
+    procedure: str = PydanticField(min_length=1, max_length=30, description="procedure code")
+    unit: str = PydanticField(min_length=1, max_length=40, description="receiving unit code")
+    applicant: ApplicantIn
+    green_lane: GreenLaneName | None = PydanticField(
+        None, description="a green-lane group; null takes the procedure's own group"
+    )
+    documents: list[DocumentIn] = PydanticField(default_factory=list, max_length=100)
+    note: str = Text
+
+
+class DossierIn(DossierBase):
+    channel: ChannelName = "counter"
+    received_at: AwareDatetime | None = PydanticField(
+        None,
+        description="only for a paper dossier entered late: its real reception time, with offset; "
+        "needs received_at_reason; never in the future",
+    )
+    received_at_reason: str = PydanticField("", max_length=500)
+
+
+def applicant_data(a: ApplicantIn) -> services.ApplicantData:
+    return services.ApplicantData(
+        name=a.name, id_number=a.id_number, phone=a.phone, email=a.email, address=a.address
+    )
+
+
+def document_data(docs: list[DocumentIn]) -> list[services.DocumentData]:
+    return [services.DocumentData(name=d.name, copies=d.copies) for d in docs]
+
+
+class AssignIn(Input):
+    assignee: str = PydanticField(min_length=1, max_length=150, description="username")
+    step: int | None = PydanticField(None, description="step id; default: the current step")
+
+
+class StepActionIn(Input):
+    note: str = Text
+    step: int | None = PydanticField(
+        None, description="the step id the caller saw; default: the current step"
+    )
+
+
+class ReturnStepIn(Input):
+    note: str = PydanticField(min_length=1, max_length=2000, description="why it goes back")
+    step: int | None = None
+
+
+class SupplementRequestIn(Input):
+    items: conlist(str, min_length=1, max_length=50)  # type: ignore[valid-type]
+    note: str = Text
+
+
+class NoteIn(Input):
+    note: str = Text
+
+
+class ApologyIn(Input):
+    reason: str = PydanticField(min_length=1, max_length=2000)
+    explanation: str = Text
+    new_due_at: AwareDatetime | None = None
+    step: int | None = PydanticField(None, description="step id; default: the current step")
+
+
+class ReasonIn(Input):
+    reason: str = PydanticField(min_length=1, max_length=2000)
+
+
+class DossierFilters(Input):
+    status: StatusName | None = None
+    unit: str | None = PydanticField(None, max_length=40, description="receiving unit code")
+    overdue: bool | None = None
+    green_lane: bool | None = None
+    assignee: str | None = PydanticField(
+        None, max_length=150, description='"me", or a username: its open steps'
+    )
+    received_from: date | None = PydanticField(None, description="local date, inclusive")
+    received_to: date | None = PydanticField(None, description="local date, inclusive")
+
+
+# ------------------------------------------------------------------------------------ output
+class ProcedureRef(Schema):
+    code: str
+    name: str
+
+
+class ApplicantOut(Schema):
+    name: str
+    id_number: str
+    phone: str
+    email: str
+    address: str
+
+
+class StepOut(Schema):
+    id: int
+    order: int
+    name: str
+    unit: str
+    unit_name: str
+    role: str
+    assignee: str | None
+    assignee_name: str | None
+    status: StepStatusName
+    counted: bool
+    duration_working_hours: Decimal
+    started_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    timeliness: TimelinessName | None
+    overdue: bool
+
+
+class ApologyOut(Schema):
+    id: int
+    step: int
+    reason: str
+    explanation: str
+    new_due_at: datetime | None
+    extension_applied: bool
+    status: Literal["draft", "signed"]
+    drafted_by: str
+    drafted_at: datetime
+    signed_by: str | None
+    signed_at: datetime | None
+
+
+class EventOut(Schema):
+    at: datetime
+    actor: str | None
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+
+
+class SupplementOut(Schema):
+    id: int
+    at_intake: bool
+    items: list[str]
+    note: str
+    requested_at: datetime
+    answered_at: datetime | None
+
+
+class DocumentOut(Schema):
+    name: str
+    copies: int
+
+
+class DossierItem(Schema):
+    code: str
+    procedure: ProcedureRef
+    unit: str
+    unit_name: str
+    status: StatusName
+    outcome: Literal["approved", "not_eligible"] | None
+    channel: ChannelName
+    green_lane: GreenLaneName | None
+    submitted_at: datetime | None
+    received_at: datetime | None
+    effective_received_at: datetime | None
+    due_at: datetime | None
+    original_due_at: datetime | None
+    green_lane_due_at: datetime | None
+    ready_at: datetime | None
+    returned_at: datetime | None
+    timeliness: TimelinessName | None
+    overdue: bool
+    extension_used: bool
+    lookup_secret: str | None = PydanticField(
+        None, description="only in the answer that created the dossier"
+    )
+    applicant: ApplicantOut
+    current_step: StepOut | None
+    steps: list[StepOut]
+    apologies: list[ApologyOut]
+
+
+class DossierOut(DossierItem):
+    documents: list[DocumentOut]
+    note: str
+    supplement_requests: list[SupplementOut]
+    events: list[EventOut]
+
+
+class DossierPage(Schema):
+    count: int
+    items: list[DossierItem]
+
+
+def step_out(s: DossierStep, now: datetime) -> StepOut:
+    return StepOut(
+        id=s.pk,
+        order=s.order,
+        name=s.name,
+        unit=s.unit.code,
+        unit_name=s.unit.name,
+        role=s.role,
+        assignee=s.assignee.username if s.assignee else None,
+        assignee_name=s.assignee.get_full_name() if s.assignee else None,
+        status=s.status,  # type: ignore[arg-type]
+        counted=s.counted,
+        duration_working_hours=s.duration_working_hours,
+        started_at=local(s.started_at),
+        due_at=local(s.due_at),
+        finished_at=local(s.finished_at),
+        timeliness=s.timeliness or None,  # type: ignore[arg-type]
+        overdue=step_is_overdue(s, now),
+    )
+
+
+def apology_out(a: Apology) -> ApologyOut:
+    return ApologyOut(
+        id=a.pk,
+        step=a.step_id,
+        reason=a.reason,
+        explanation=a.explanation,
+        new_due_at=local(a.new_due_at),
+        extension_applied=a.extension_applied,
+        status=a.status,  # type: ignore[arg-type]
+        drafted_by=a.drafted_by.username,
+        drafted_at=local(a.drafted_at),  # type: ignore[arg-type]
+        signed_by=a.signed_by.username if a.signed_by else None,
+        signed_at=local(a.signed_at),
+    )
+
+
+def _event_out(e: Event) -> EventOut:
+    return EventOut(
+        at=local(e.at),  # type: ignore[arg-type]
+        actor=e.actor.username if e.actor else None,
+        kind=e.kind,
+        from_status=e.from_status or None,
+        to_status=e.to_status or None,
+        note=e.note,
+    )
+
+
+def _supplement_out(r: SupplementRequest) -> SupplementOut:
+    return SupplementOut(
+        id=r.pk,
+        at_intake=r.at_intake,
+        items=list(r.items),
+        note=r.note,
+        requested_at=local(r.requested_at),  # type: ignore[arg-type]
+        answered_at=local(r.answered_at),
+    )
+
+
+def _item_fields(d: Dossier, now: datetime, secret: str | None) -> dict[str, Any]:
+    steps = list(d.steps.all())
+    current = current_step(d)
+    a = d.applicant
+    return {
+        "code": d.code,
+        "procedure": ProcedureRef(code=d.procedure.code, name=d.procedure.name),
+        "unit": d.unit.code,
+        "unit_name": d.unit.name,
+        "status": d.status,
+        "outcome": d.outcome or None,
+        "channel": d.channel,
+        "green_lane": d.green_lane_group or None,
+        "submitted_at": local(d.submitted_at),
+        "received_at": local(d.received_at),
+        "effective_received_at": local(d.effective_received_at),
+        "due_at": local(d.due_at),
+        "original_due_at": local(d.original_due_at),
+        "green_lane_due_at": local(d.green_lane_due_at),
+        "ready_at": local(d.ready_at),
+        "returned_at": local(d.returned_at),
+        "timeliness": d.timeliness or None,
+        "overdue": dossier_is_overdue(d, now),
+        "extension_used": d.extension_used,
+        "lookup_secret": secret,
+        "applicant": ApplicantOut(
+            name=a.name, id_number=a.id_number, phone=a.phone, email=a.email, address=a.address
+        ),
+        "current_step": step_out(current, now) if current is not None else None,
+        "steps": [step_out(s, now) for s in steps],
+        "apologies": [apology_out(x) for x in d.apologies.all()],
+    }
+
+
+def dossier_item(d: Dossier, now: datetime) -> DossierItem:
+    return DossierItem(**_item_fields(d, now, None))
+
+
+def dossier_out(d: Dossier, now: datetime, secret: str | None = None) -> DossierOut:
+    return DossierOut(
+        **_item_fields(d, now, secret),
+        documents=[DocumentOut(name=str(x["name"]), copies=int(x["copies"])) for x in d.documents],
+        note=d.note,
+        supplement_requests=[_supplement_out(r) for r in d.supplement_requests.all()],
+        events=[_event_out(e) for e in d.events.all()],
+    )
+
+
+# --------------------------------------------------------------------------------- endpoints
+def _staff(request: HttpRequest) -> Staff:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def _render(request: HttpRequest, code: str, secret: str | None = None) -> DossierOut:
+    staff = _staff(request)
+    dossier = get_dossier_for(staff, code)
+    return dossier_out(dossier, timezone.now(), secret)
+
+
+def _find(request: HttpRequest, code: str) -> Dossier:
+    return get_dossier_for(_staff(request), code)
+
+
+def _step_id(dossier: Dossier, step: int | None) -> int:
+    if step is not None:
+        if all(s.pk != step for s in dossier.steps.all()):
+            raise InvalidInput(_("Bước xử lý không thuộc hồ sơ này."), field="step")
+        return step
+    current = current_step(dossier)
+    if current is None:
+        raise InvalidStatus(_("Hồ sơ %(code)s không có bước đang xử lý.") % {"code": dossier.code})
+    return current.pk
+
+
+ACTION = {
+    200: DossierOut,
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    422: Problem,
+}
+
+
+@router.post(
+    "",
+    response={201: DossierOut, 400: Problem, 401: Problem, 403: Problem, 422: Problem},
+    summary="Receive a dossier at the desk",
+)
+def create_dossier(
+    request: HttpRequest,
+    payload: DossierIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # noqa: B008
+) -> Status[DossierOut]:
+    staff = _staff(request)
+
+    def create() -> services.Created:
+        return services.receive_dossier(
+            actor=staff,
+            procedure_code=payload.procedure,
+            unit_code=payload.unit,
+            applicant=applicant_data(payload.applicant),
+            channel=payload.channel,
+            green_lane_group=payload.green_lane,
+            documents=document_data(payload.documents),
+            note=payload.note,
+            received_at=payload.received_at,
+            received_at_reason=payload.received_at_reason,
+        )
+
+    if idempotency_key is None:
+        created = create()
+    else:
+        created, _replayed = access.create_once(
+            scope=f"staff:{staff.pk}",
+            key=idempotency_key,
+            body_hash=access.request_hash(payload.model_dump(mode="json")),
+            create=create,
+        )
+    return Status(201, _render(request, created.dossier.code, created.lookup_secret))
+
+
+@router.get("", response={200: DossierPage, 401: Problem, 422: Problem}, summary="List dossiers")
+def dossiers(
+    request: HttpRequest, paging: Query[Paging], filters: Query[DossierFilters]
+) -> DossierPage:
+    staff = _staff(request)
+    assignee: Staff | None = None
+    if filters.assignee:
+        if filters.assignee == "me":
+            assignee = staff
+        else:
+            found = Staff.objects.filter(username=filters.assignee).first()
+            if found is None:
+                raise InvalidInput(
+                    _("Không có cán bộ với tên đăng nhập %(user)s.") % {"user": filters.assignee},
+                    field="assignee",
+                )
+            assignee = found
+    now = timezone.now()
+    qs = list_dossiers(
+        staff,
+        status=filters.status,
+        unit_code=filters.unit,
+        overdue=filters.overdue,
+        green_lane=filters.green_lane,
+        assignee=assignee,
+        received_from=filters.received_from,
+        received_to=filters.received_to,
+        now=now,
+    )
+    count = qs.count()
+    page = with_details(qs, events=False)[paging.offset : paging.offset + paging.limit]
+    return DossierPage(count=count, items=[dossier_item(d, now) for d in page])
+
+
+@router.get("/{code}", response={200: DossierOut, 401: Problem, 404: Problem})
+def dossier(request: HttpRequest, code: str) -> DossierOut:
+    return _render(request, code)
+
+
+@router.post("/{code}/assign", response=ACTION, summary="Assign the current step")
+def assign(request: HttpRequest, code: str, payload: AssignIn) -> DossierOut:
+    d = _find(request, code)
+    services.assign_step(
+        dossier_id=d.pk, actor=_staff(request), assignee=payload.assignee, step_id=payload.step
+    )
+    return _render(request, code)
+
+
+@router.post("/{code}/complete-step", response=ACTION, summary="Complete the current step")
+def complete(request: HttpRequest, code: str, payload: StepActionIn) -> DossierOut:
+    d = _find(request, code)
+    services.complete_step(
+        step_id=_step_id(d, payload.step), actor=_staff(request), note=payload.note
+    )
+    return _render(request, code)
+
+
+@router.post("/{code}/return-step", response=ACTION, summary="Send back to the previous step")
+def return_step(request: HttpRequest, code: str, payload: ReturnStepIn) -> DossierOut:
+    d = _find(request, code)
+    services.return_step(
+        step_id=_step_id(d, payload.step), actor=_staff(request), note=payload.note
+    )
+    return _render(request, code)
+
+
+@router.post(
+    "/{code}/supplement-requests", response=ACTION, summary="Request a supplement (Mẫu 02)"
+)
+def supplement_request(request: HttpRequest, code: str, payload: SupplementRequestIn) -> DossierOut:
+    d = _find(request, code)
+    services.request_supplement(
+        dossier_id=d.pk, actor=_staff(request), items=payload.items, note=payload.note
+    )
+    return _render(request, code)
+
+
+@router.post("/{code}/supplements", response=ACTION, summary="The supplement arrived")
+def supplement(request: HttpRequest, code: str, payload: NoteIn) -> DossierOut:
+    d = _find(request, code)
+    services.receive_supplement(dossier_id=d.pk, actor=_staff(request), note=payload.note)
+    return _render(request, code)
+
+
+@router.post(
+    "/{code}/apologies",
+    response={
+        201: ApologyOut,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+    },
+    summary="Draft an apology (Mẫu 04)",
+)
+def apologise(request: HttpRequest, code: str, payload: ApologyIn) -> Status[ApologyOut]:
+    d = _find(request, code)
+    apology = services.draft_apology(
+        dossier_id=d.pk,
+        actor=_staff(request),
+        reason=payload.reason,
+        explanation=payload.explanation,
+        new_due_at=payload.new_due_at,
+        step_id=payload.step,
+    )
+    return Status(
+        201,
+        apology_out(Apology.objects.select_related("drafted_by", "signed_by").get(pk=apology.pk)),
+    )
+
+
+@router.post(
+    "/{code}/apologies/{apology_id}/sign",
+    response={
+        200: ApologyOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+    },
+    summary="Sign an apology (unit leader)",
+)
+def sign(request: HttpRequest, code: str, apology_id: int) -> ApologyOut:
+    d = _find(request, code)
+    if all(a.pk != apology_id for a in d.apologies.all()):
+        raise DossierNotFound(_("Hồ sơ %(code)s không có phiếu xin lỗi này.") % {"code": code})
+    apology = services.sign_apology(apology_id=apology_id, actor=_staff(request))
+    return apology_out(Apology.objects.select_related("drafted_by", "signed_by").get(pk=apology.pk))
+
+
+@router.post("/{code}/accept", response=ACTION, summary="Accept an online or postal submission")
+def accept(request: HttpRequest, code: str) -> DossierOut:
+    d = _find(request, code)
+    services.accept_dossier(dossier_id=d.pk, actor=_staff(request))
+    return _render(request, code)
+
+
+@router.post("/{code}/refuse", response=ACTION, summary="Refuse, or declare not eligible")
+def refuse(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
+    d = _find(request, code)
+    services.refuse_dossier(dossier_id=d.pk, actor=_staff(request), reason=payload.reason)
+    return _render(request, code)
+
+
+@router.post("/{code}/return", response=ACTION, summary="Hand the result to the applicant")
+def return_result(request: HttpRequest, code: str) -> DossierOut:
+    d = _find(request, code)
+    services.return_to_applicant(dossier_id=d.pk, actor=_staff(request))
+    return _render(request, code)
+
+
+@router.post("/{code}/stop", response=ACTION, summary="Stop at the applicant's request")
+def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
+    d = _find(request, code)
+    services.stop_dossier(dossier_id=d.pk, actor=_staff(request), reason=payload.reason)
+    return _render(request, code)

@@ -6,3 +6,13 @@ class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     label = "dossiers"
     verbose_name = _("Hồ sơ thủ tục hành chính")
+
+    def ready(self) -> None:
+        # A change of the working calendar recomputes the dues of the running dossiers
+        # (workdays.services.register_recomputer; workdays never imports this app).
+        from motcua.dossiers.services import recompute_deadlines
+        from motcua.workdays import services as workdays_services
+
+        register = getattr(workdays_services, "register_recomputer", None)
+        if register is not None:
+            register(recompute_deadlines)

@@ -1,9 +1,70 @@
 from django.urls import path
 
-from motcua.office import views
+from motcua.office import (
+    board_views,
+    dossier_views,
+    feedback_views,
+    pdf_views,
+    reception_views,
+    views,
+    work_views,
+)
 
 app_name = "office"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # dossiers (issue 5): work queues, the dossier page and one POST URL per action
+    path("viec-cua-toi/", work_views.my_work, name="my_work"),
+    path("ho-so/", work_views.unit_work, name="unit_work"),
+    path("ho-so/<str:code>/", dossier_views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/tiep-nhan/", dossier_views.accept, name="accept"),
+    path("ho-so/<str:code>/tu-choi/", dossier_views.refuse, name="refuse"),
+    path("ho-so/<str:code>/phan-cong/", dossier_views.assign, name="assign"),
+    path("ho-so/<str:code>/hoan-thanh-buoc/", dossier_views.complete_step, name="complete_step"),
+    path("ho-so/<str:code>/tra-lai-buoc/", dossier_views.return_step, name="return_step"),
+    path(
+        "ho-so/<str:code>/yeu-cau-bo-sung/",
+        dossier_views.request_supplement,
+        name="request_supplement",
+    ),
+    path(
+        "ho-so/<str:code>/nhan-bo-sung/",
+        dossier_views.receive_supplement,
+        name="receive_supplement",
+    ),
+    path("ho-so/<str:code>/xin-loi/", dossier_views.draft_apology, name="draft_apology"),
+    path(
+        "ho-so/<str:code>/xin-loi/<int:apology_id>/ky/",
+        dossier_views.sign_apology,
+        name="sign_apology",
+    ),
+    path("ho-so/<str:code>/tra-ket-qua/", dossier_views.return_result, name="return_result"),
+    path("ho-so/<str:code>/dung/", dossier_views.stop, name="stop"),
+    path("ho-so/<str:code>/mau/<slug:form>.pdf", pdf_views.form_pdf, name="form_pdf"),
+    # reception at the desk
+    path("tiep-nhan/", reception_views.reception, name="reception"),
+    path("tiep-nhan/thu-tuc/", reception_views.procedure_search, name="procedure_search"),
+    path("tiep-nhan/phieu.pdf", reception_views.intake_form_pdf, name="intake_form_pdf"),
+    # leaders and supervisors
+    path("xin-loi/", board_views.apologies, name="apologies"),
+    path("bang-dieu-hanh/", board_views.board, name="board"),
+    path("giam-sat/", board_views.supervision, name="supervision"),
+    path("so-theo-doi/", pdf_views.logbook, name="logbook"),
+    path("phan-anh/", feedback_views.feedback_list, name="feedback_list"),
+    path("phan-anh/moi/", feedback_views.feedback_new, name="feedback_new"),
+    path("phan-anh/<int:pk>/", feedback_views.feedback_detail, name="feedback_detail"),
+    path(
+        "phan-anh/<int:pk>/phan-loai/",
+        feedback_views.feedback_classify,
+        name="feedback_classify",
+    ),
+    path("phan-anh/<int:pk>/tra-loi/", feedback_views.feedback_answer, name="feedback_answer"),
+    path("phan-anh/<int:pk>/ket-thuc/", feedback_views.feedback_close, name="feedback_close"),
+    path("phan-anh/<int:pk>/tra-lai/", feedback_views.feedback_return, name="feedback_return"),
+    path(
+        "phan-anh/<int:pk>/cong-khai/",
+        feedback_views.feedback_publish,
+        name="feedback_publish",
+    ),
 ]

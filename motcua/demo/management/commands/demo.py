@@ -1,14 +1,26 @@
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.demo import data
+from motcua.demo.dossiers import generate_history
 from motcua.demo.loader import demo_accounts, load_demo_city
 
 
 class Command(BaseCommand):
     help = "Load the demo city (units, staff, focal points, procedures). Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also make N dossiers of the past year through the real services "
+            "(each run adds N more)",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed of --dossiers")
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo_city(stream=sys.stderr if options["verbosity"] else None)
@@ -17,6 +29,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {made}."))
         else:
             self.stdout.write("Demo city already loaded; nothing changed.")
+        if options["dossiers"] > 0:
+            history = generate_history(
+                options["dossiers"],
+                seed=options["seed"],
+                stream=sys.stderr if options["verbosity"] else None,
+            )
+            self.stdout.write(self.style.SUCCESS(f"Demo dossiers: {history.line()}."))
         if options["verbosity"]:
             self.stdout.write(f"Demo accounts (password: {data.DEMO_PASSWORD}):")
             for username, full_name, roles in demo_accounts():

@@ -1,0 +1,287 @@
+"""Throughput and latency of the dossier API under wrk, on PostgreSQL. Prints figures, asserts nothing.
+
+Run from the repository root: ``python bench/api.py [--duration 10] [--connections 16]
+[--workers 4]``. It needs ``wrk`` (``apt-get install -y wrk``) and a PostgreSQL server: the
+database of DATABASE_URL, default ``postgres://postgres@127.0.0.1:5432/motcua_bench`` (created if
+missing, migrated, loaded with the demo city; the rows the bench makes are left behind).
+
+Four scenarios, each against gunicorn (sync workers) serving this module's WSGI application —
+the MotCua URLs plus two bare views that show what Django and the database cost alone:
+
+a. ``GET /bench/read/<pk>`` — a bare Django view reading one dossier row by primary key;
+b. ``GET /api/v1/public/dossiers/<code>?secret=…`` — the public look-up (rate-limit check, the
+   dossier with its steps and apologies, the secret's hash, the masked name);
+c. ``POST /bench/insert`` — a bare Django view inserting one row;
+d. ``POST /api/v1/dossiers`` — reception through the API with a bearer token (the code counter's
+   row lock, the appointment, the steps, the event), spread over the demo wards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
+
+
+# ------------------------------------------------------------------ the served application
+def bare_read(request: HttpRequest, pk: int) -> HttpResponse:
+    from motcua.dossiers.models import Dossier
+
+    row = Dossier.objects.filter(pk=pk).values("code", "status", "due_at").first()
+    return JsonResponse(row or {}, status=200 if row else 404)
+
+
+@csrf_exempt
+def bare_insert(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    from motcua.dossiers.models import RateLimitHit
+
+    row = RateLimitHit.objects.create(bucket="bench:insert", at=timezone.now())
+    return JsonResponse({"id": row.pk}, status=201)
+
+
+urlpatterns: list[Any] = []  # filled once Django is set up (see _application)
+
+
+def _application() -> Any:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    settings.ROOT_URLCONF = "bench.api"
+    app = get_wsgi_application()
+    urlpatterns[:] = [
+        path("bench/read/<int:pk>", bare_read),
+        path("bench/insert", bare_insert),
+        path("", include("motcua.urls")),
+    ]
+    return app
+
+
+def application(environ: dict[str, Any], start_response: Any) -> Any:
+    """The WSGI entry point gunicorn imports (``bench.api:application``)."""
+    global _app
+    if _app is None:
+        _app = _application()
+    return _app(environ, start_response)
+
+
+_app: Any = None
+
+
+# ------------------------------------------------------------------------------ the bench
+def _database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    if "postgresql" not in cfg["ENGINE"]:
+        sys.exit(f"bench/api.py measures PostgreSQL; DATABASE_URL is not one: {url}")
+    params = {
+        "host": cfg["HOST"] or None,
+        "port": cfg["PORT"] or None,
+        "user": cfg["USER"] or None,
+        "password": cfg["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **params) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if exists.fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def _prepare(lookups: int) -> dict[str, Any]:
+    """Migrate, load the demo city, make dossiers to look up and a receptionist's token."""
+    motcua = str(Path(sys.executable).with_name("motcua"))
+    subprocess.run([motcua, "migrate", "-v", "0"], check=True, cwd=ROOT)  # noqa: S603
+    subprocess.run([motcua, "demo", "-v", "0"], check=True, cwd=ROOT)  # noqa: S603
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+    from motcua.demo import data
+    from motcua.dossiers.access import issue_token
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import ApplicantData, receive_dossier
+    from motcua.org.models import Membership, Unit
+
+    desks = Membership.objects.filter(role="receptionist", unit__kind="commune", active=True)
+    by_ward: dict[str, Any] = {}
+    for m in desks.select_related("staff", "unit"):
+        by_ward.setdefault(m.unit.code, m.staff)
+    ward_codes = sorted(
+        u.code for u in Unit.objects.filter(code__in=by_ward, procedures__code="1.001193")
+    ) or [data.DEMO_WARD]
+    procedure = "1.001193"  # registration of a birth, offered by every ward of the demo city
+    receptionist = by_ward[data.DEMO_WARD]
+    looked_up = []
+    for i in range(lookups):
+        created = receive_dossier(
+            actor=receptionist,
+            procedure_code=procedure,
+            unit_code=data.DEMO_WARD,
+            applicant=ApplicantData(name=f"Nguyễn Văn Thử {i}"),
+        )
+        looked_up.append((created.dossier.code, created.lookup_secret))
+    # one token per ward: each ward's receptionist receives at their own ward
+    tokens = {code: issue_token(staff=by_ward[code])[0] for code in ward_codes}
+    last = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return {
+        "procedure": procedure,
+        "lookups": looked_up,
+        "tokens": tokens,
+        "read_pk": last,
+    }
+
+
+def _lua_get_paths(paths: list[str]) -> str:
+    items = ",".join(json.dumps(p) for p in paths)
+    return (
+        f"local paths = {{{items}}}\nlocal n = 0\n"
+        "request = function()\n  n = n + 1\n"
+        "  return wrk.format('GET', paths[(n % #paths) + 1])\nend\n"
+    )
+
+
+def _lua_post(requests: list[tuple[str, dict[str, str], str]]) -> str:
+    lines = ["local reqs = {}"]
+    for p, headers, body in requests:
+        h = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(
+            f"table.insert(reqs, wrk.format('POST', {json.dumps(p)}, {{{h}}}, {json.dumps(body)}))"
+        )
+    lines += [
+        "local n = 0",
+        "request = function()\n  n = n + 1\n  return reqs[(n % #reqs) + 1]\nend",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _wrk(base: str, script: str, args: argparse.Namespace) -> dict[str, str]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(  # noqa: S603
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--latency",
+            "-s",
+            f.name,
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(f.name)
+
+    def grab(pattern: str) -> str:
+        found = re.search(pattern, out)
+        return found.group(1) if found else "?"
+
+    return {
+        "rps": grab(r"Requests/sec:\s+([\d.]+)"),
+        "p50": grab(r"\s50%\s+([\d.]+\w+)"),
+        "p99": grab(r"\s99%\s+([\d.]+\w+)"),
+        "errors": grab(r"Non-2xx or 3xx responses:\s+(\d+)") if "Non-2xx" in out else "0",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--lookups", type=int, default=200, help="dossiers to look up")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("MOTCUA_VAR_DIR", tempfile.mkdtemp(prefix="motcua-bench-"))
+    _database(url)
+    prep = _prepare(args.lookups)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(  # noqa: S603
+        [gunicorn, "bench.api:application", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        lookups = [f"/api/v1/public/dossiers/{c}?secret={s}" for c, s in prep["lookups"]]
+        receptions = [
+            (
+                "/api/v1/dossiers",
+                {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                json.dumps(
+                    {
+                        "procedure": prep["procedure"],
+                        "unit": ward,
+                        "channel": "counter",
+                        "applicant": {"name": "Trần Thị Đo Tải"},
+                        "documents": [{"name": "Tờ khai đăng ký khai sinh", "copies": 1}],
+                    }
+                ),
+            )
+            for ward, token in prep["tokens"].items()
+        ]
+        scenarios = [
+            (
+                "a. bare view, read one row by pk",
+                _lua_get_paths([f"/bench/read/{prep['read_pk']}"]),
+            ),
+            ("b. public look-up by code and secret", _lua_get_paths(lookups)),
+            ("c. bare view, insert one row", _lua_post([("/bench/insert", {}, "")])),
+            ("d. reception through the API", _lua_post(receptions)),
+        ]
+        # warm up: every worker sets Django up on its first request
+        warm = argparse.Namespace(**{**vars(args), "duration": 3})
+        _wrk(base, scenarios[0][1], warm)
+        _wrk(base, scenarios[1][1], warm)
+        print(
+            f"PostgreSQL, gunicorn {args.workers} sync workers, wrk {args.threads} threads "
+            f"{args.connections} connections {args.duration} s each, {os.cpu_count()} CPUs"
+        )
+        print(f"{'scenario':<42} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
+        for name, script in scenarios:
+            r = _wrk(base, script, args)
+            print(f"{name:<42} {r['rps']:>9} {r['p50']:>9} {r['p99']:>9} {r['errors']:>8}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

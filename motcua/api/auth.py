@@ -1,0 +1,110 @@
+"""Bearer tokens for the API (API.md, Conventions).
+
+`POST /api/v1/auth/token` with `{"username", "password"}` answers `{"token", "expires_at"}`; only
+the token's SHA-256 is stored (`motcua.dossiers.access`). Failed attempts are counted per
+username (5 in 15 minutes) and per client address (20 in 15 minutes) in a database table, so every
+worker process sees them; over either limit the endpoint answers 429 with `Retry-After`, even for
+the right password, until the window has passed. A success clears the username's count.
+
+`BearerToken` is the first authentication of the API, before the browser session: a request with
+`Authorization: Bearer <token>` is authenticated by its token (an invalid or expired token is 401,
+never a fall-back to the session); a request with neither a token nor a session cookie is 401 at
+once (rather than the session's CSRF 403).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+from pydantic import Field as PydanticField
+
+from motcua.api.dossiers import Input, local
+from motcua.api.problems import Problem, problem
+from motcua.dossiers import access
+
+router = Router(tags=["auth"])
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client as the rate limits know it: the address the server sees (REMOTE_ADDR)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization")
+        if not header:
+            if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                raise AuthenticationError()
+            return None  # the browser session decides
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError()
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        staff = access.staff_for_token(token)
+        if staff is None:
+            raise AuthenticationError()
+        return staff
+
+
+class TokenIn(Input):
+    username: str = PydanticField(min_length=1, max_length=150)
+    password: str = PydanticField(min_length=1, max_length=256)
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+def _too_many(seconds: int) -> HttpResponse:
+    minutes = max(1, (seconds + 59) // 60)
+    return problem(
+        429,
+        _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(n)s phút.") % {"n": minutes},
+        "too_many_attempts",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+@router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 400: Problem, 401: Problem, 422: Problem, 429: Problem},
+    summary="Exchange a username and password for a bearer token",
+)
+def token(request: HttpRequest, payload: TokenIn) -> Any:
+    now = timezone.now()
+    user_bucket = f"login:user:{payload.username.lower()}"
+    client_bucket = f"login:client:{client_address(request)}"
+    for bucket, limit in (
+        (user_bucket, access.LOGIN_PER_USER),
+        (client_bucket, access.LOGIN_PER_CLIENT),
+    ):
+        wait = access.retry_after(bucket, limit, now=now)
+        if wait is not None:
+            return _too_many(wait)
+    staff = authenticate(request, username=payload.username, password=payload.password)
+    if staff is None or not staff.is_active:
+        access.count_attempt(user_bucket, access.LOGIN_PER_USER, now=now)
+        access.count_attempt(client_bucket, access.LOGIN_PER_CLIENT, now=now)
+        return problem(
+            401,
+            _("Sai tên đăng nhập hoặc mật khẩu."),
+            "invalid_credentials",
+            headers={"WWW-Authenticate": 'Bearer realm="motcua"'},
+        )
+    access.forget_attempts(user_bucket)
+    plain, expires_at = access.issue_token(staff=staff, now=now)  # type: ignore[arg-type]
+    return TokenOut(token=plain, expires_at=local(expires_at))  # type: ignore[arg-type]

@@ -1,0 +1,290 @@
+"""The desk (Bộ phận Một cửa): pick the procedure among those the unit offers, check the papers
+against its list, enter the applicant, mark the green lane, then receive (Mẫu 01), or hand the
+applicant a Mẫu 02 (what to add, once) or a Mẫu 03 (why it cannot be received)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import get_procedure_in_force, list_procedures
+from motcua.core.errors import DomainError
+from motcua.dossiers import services
+from motcua.dossiers.models import Status
+from motcua.dossiers.selectors import list_dossiers
+from motcua.office.dossier_views import get_viewer, is_htmx
+from motcua.office.forms import ReceptionForm
+from motcua.office.pdf import IntakeAnswer, render_intake_pdf
+from motcua.office.pdf_views import pdf_response
+from motcua.office.selectors import Viewer, units_for
+from motcua.org.models import Role, Unit
+
+SEARCH_LIMIT = 20
+
+
+def _desk_units(viewer: Viewer) -> list[Unit]:
+    return units_for(viewer, Role.RECEPTIONIST)
+
+
+def _unit(request: HttpRequest, units: list[Unit]) -> Unit:
+    """The desk's unit: ?unit= (or the form's), else the first; 403 for a non-receptionist."""
+    if not units:
+        raise PermissionError
+    code = request.POST.get("unit") or request.GET.get("unit") or units[0].code
+    unit = next((u for u in units if u.code == code), None)
+    if unit is None:
+        raise Http404(_("Bạn không tiếp nhận hồ sơ cho đơn vị %(code)s.") % {"code": code})
+    return unit
+
+
+def _procedure(unit: Unit, code: str) -> Procedure | None:
+    if not code:
+        return None
+    procedure = get_procedure_in_force(code, timezone.localdate())
+    if procedure is None or all(u.pk != unit.pk for u in procedure.units.all()):
+        return None
+    return procedure
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "office/message.html",
+        {
+            "title": _("Không có quyền tiếp nhận hồ sơ"),
+            "message": _(
+                "Chỉ Công chức Bộ phận Một cửa của đơn vị mới được tiếp nhận hồ sơ. Hãy đề nghị "
+                "quản trị viên của đơn vị giao vai trò nếu bạn làm việc tại Bộ phận Một cửa."
+            ),
+        },
+        status=403,
+    )
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    unit: Unit,
+    units: list[Unit],
+    procedure: Procedure | None,
+    form: ReceptionForm | None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    waiting = list(
+        list_dossiers(request.user, status=Status.SUBMITTED, unit_code=unit.code).select_related(  # type: ignore[arg-type]
+            "procedure", "applicant"
+        )[:20]
+    )
+    q = request.GET.get("q", "").strip()
+    ctx: dict[str, Any] = {
+        "unit": unit,
+        "units": units,
+        "procedure": procedure,
+        "form": form,
+        "docs": list(procedure.documents.all()) if procedure is not None else [],
+        "q": q,
+        "results": list(list_procedures(unit=unit, q=q)[:SEARCH_LIMIT]) if q else [],
+        "limit": SEARCH_LIMIT,
+        "waiting": waiting,
+        "error": error,
+        "now": timezone.localtime(),
+    }
+    return render(request, "office/reception.html", ctx, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    units = _desk_units(viewer)
+    try:
+        unit = _unit(request, units)
+    except PermissionError:
+        return _forbidden(request)
+    code = request.POST.get("procedure") or request.GET.get("thu-tuc", "")
+    procedure = _procedure(unit, code)
+    if request.method == "GET":
+        form = ReceptionForm(procedure=procedure) if procedure is not None else None
+        return _page(request, unit=unit, units=units, procedure=procedure, form=form)
+
+    if procedure is None:
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=None,
+            form=None,
+            status=422,
+            error=_("Hãy chọn thủ tục mà đơn vị tiếp nhận trước khi tiếp nhận hồ sơ."),
+        )
+    form = ReceptionForm(request.POST, procedure=procedure)
+    if not form.is_valid():
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=procedure,
+            form=form,
+            status=422,
+            error=_("Hãy sửa các ô được đánh dấu rồi tiếp nhận lại."),
+        )
+    missing = form.missing_mandatory()
+    if missing:
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=procedure,
+            form=form,
+            status=422,
+            error=_(
+                "Hồ sơ còn thiếu giấy tờ bắt buộc: %(docs)s. Không tiếp nhận hồ sơ thiếu; hãy "
+                "lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) cho người nộp."
+            )
+            % {"docs": "; ".join(missing)},
+        )
+    data = form.cleaned_data
+    try:
+        created = services.receive_dossier(
+            actor=request.user,  # type: ignore[arg-type]
+            procedure_code=procedure.code,
+            unit_code=unit.code,
+            applicant=services.ApplicantData(
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                email=data["email"],
+                address=data["address"],
+            ),
+            channel=data["channel"],
+            green_lane_group=data["green_lane_group"],
+            documents=[services.DocumentData(name=n, copies=c) for n, c in form.chosen_documents()],
+            note=data["note"],
+            received_at=data["received_at"] if data["backdated"] else None,
+            received_at_reason=data["received_at_reason"] if data["backdated"] else "",
+        )
+    except DomainError as exc:
+        if exc.field:
+            field = exc.field.removeprefix("applicant.")
+            if field in form.fields:
+                form.add_error(field, exc.message)
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=procedure,
+            form=form,
+            status=exc.status,
+            error=exc.message,
+        )
+    dossier = created.dossier
+    messages.success(
+        request,
+        _(
+            "Đã tiếp nhận hồ sơ %(code)s; hẹn trả kết quả %(due)s. Mã tra cứu của người nộp: %(secret)s"
+        )
+        % {
+            "code": dossier.code,
+            "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
+            if dossier.due_at
+            else "—",
+            "secret": created.lookup_secret,
+        },
+    )
+    return HttpResponseRedirect(
+        reverse("office:dossier", args=[dossier.code]) + "?moi=1", status=303
+    )
+
+
+@login_required
+@require_GET
+def procedure_search(request: HttpRequest) -> HttpResponse:
+    """The procedures the desk's unit offers, by name or code (an htmx fragment)."""
+    viewer = get_viewer(request)
+    units = _desk_units(viewer)
+    try:
+        unit = _unit(request, units)
+    except PermissionError:
+        return _forbidden(request)
+    q = request.GET.get("q", "").strip()
+    results = list(list_procedures(unit=unit, q=q or None)[:SEARCH_LIMIT])
+    if is_htmx(request):
+        ctx = {"unit": unit, "results": results, "q": q, "limit": SEARCH_LIMIT}
+        return render(request, "office/_procedure_results.html", ctx)
+    query = urlencode({"unit": unit.code, "q": q})
+    return HttpResponseRedirect(f"{reverse('office:reception')}?{query}", status=303)
+
+
+@login_required
+@require_POST
+def intake_form_pdf(request: HttpRequest) -> HttpResponse:
+    """Mẫu 02 or Mẫu 03 for a walk-in whose papers are not received: printed from what the desk
+    entered (the engine keeps no dossier for them)."""
+    viewer = get_viewer(request)
+    units = _desk_units(viewer)
+    try:
+        unit = _unit(request, units)
+    except PermissionError:
+        return _forbidden(request)
+    procedure = _procedure(unit, request.POST.get("procedure", ""))
+    kind = request.POST.get("form", "")
+    if procedure is None or kind not in ("supplement-request", "refusal"):
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=procedure,
+            form=None,
+            status=422,
+            error=_("Hãy chọn thủ tục và loại phiếu (Mẫu 02 hoặc Mẫu 03)."),
+        )
+    form = ReceptionForm(request.POST, procedure=procedure)
+    valid = form.is_valid()
+    items = [line.strip() for line in form.data.get("items", "").splitlines() if line.strip()]
+    reason = (form.data.get("reason") or "").strip()
+    if kind == "supplement-request" and valid:
+        items += [
+            _("Bổ sung: %(doc)s") % {"doc": doc}
+            for doc in form.missing_mandatory()
+            if all(doc not in item for item in items)
+        ]
+        if not items:
+            form.add_error("items", _("Hãy ghi ít nhất một nội dung cần bổ sung, hoàn thiện."))
+            valid = False
+    if kind == "refusal" and not reason:
+        form.add_error("reason", _("Hãy ghi lý do từ chối tiếp nhận."))
+        valid = False
+    if not valid:
+        return _page(
+            request,
+            unit=unit,
+            units=units,
+            procedure=procedure,
+            form=form,
+            status=422,
+            error=_("Hãy sửa các ô được đánh dấu rồi in phiếu lại."),
+        )
+    data = form.cleaned_data
+    answer = IntakeAnswer(
+        form=kind,
+        unit=unit,
+        procedure=procedure,
+        applicant={k: data[k] for k in ("name", "id_number", "phone", "email", "address")},
+        items=items,
+        reason=reason,
+        officer=request.user,  # type: ignore[arg-type]
+        at=timezone.now(),
+    )
+    name = "mau-02-yeu-cau-bo-sung.pdf" if kind == "supplement-request" else "mau-03-tu-choi.pdf"
+    return pdf_response(render_intake_pdf(answer), name)

@@ -1,0 +1,133 @@
+"""Work queues: the steps waiting for me, and the dossiers of my units. Green lane first, then the
+nearest due; badges for overdue / due today / paused; the time left or overdue in words. Lists
+are paginated, so a page is a bounded number of queries whatever the size of the unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.selectors import list_dossiers, list_work
+from motcua.office.dossier_views import get_viewer, is_htmx
+from motcua.office.forms import UnitWorkFilterForm, WorkFilterForm
+from motcua.office.presenters import Calendars, dossier_clock, step_clock
+from motcua.office.selectors import WORK_STATUSES, list_procedures_of, units_for
+
+PAGE_SIZE = 50
+
+
+def _status_filter(qs: QuerySet[Any], status: str, prefix: str = "") -> QuerySet[Any]:
+    if status == "all":
+        return qs
+    if status:
+        return qs.filter(**{f"{prefix}status": status})
+    return qs.filter(**{f"{prefix}status__in": WORK_STATUSES})
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The open steps I may handle: assigned to me, or unassigned in a unit where I hold the
+    step's role."""
+    viewer = get_viewer(request)
+    form = WorkFilterForm(request.GET or None, procedures=list(list_procedures_of(viewer.unit_ids)))
+    qs: QuerySet[DossierStep] = list_work(request.user)  # type: ignore[arg-type]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"] and data["status"] != "all":
+            qs = qs.filter(dossier__status=data["status"])
+        if data["procedure"]:
+            qs = qs.filter(dossier__procedure__code=data["procedure"])
+        if data["green_lane"]:
+            qs = qs.filter(dossier__green_lane=data["green_lane"] == "1")
+    qs = qs.select_related("dossier__unit", "dossier__applicant")
+    page = _page(request, qs)
+    now = timezone.now()
+    cals = Calendars()
+    rows = [
+        {"dossier": s.dossier, "step": s, "clock": step_clock(s, cals, now=now)}
+        for s in page.object_list
+    ]
+    ctx = {
+        "title": _("Việc của tôi"),
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "query": _querystring(request),
+        "mine": True,
+    }
+    template = "office/_worklist_table.html" if is_htmx(request) else "office/worklist.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@require_GET
+def unit_work(request: HttpRequest) -> HttpResponse:
+    """The dossiers of one of my units (received there, or with a step there)."""
+    viewer = get_viewer(request)
+    units = units_for(viewer)
+    form = UnitWorkFilterForm(
+        request.GET or None,
+        units=units,
+        procedures=list(list_procedures_of({u.pk for u in units})),
+    )
+    unit_code = units[0].code if units else None
+    qs: QuerySet[Dossier]
+    status = ""
+    procedure = ""
+    green: bool | None = None
+    if form.is_bound:
+        if not form.is_valid():
+            if "unit" in form.errors:
+                raise Http404(_("Không có đơn vị này trong các đơn vị của bạn."))
+        else:
+            unit_code = form.cleaned_data["unit"] or unit_code
+            status = form.cleaned_data["status"]
+            procedure = form.cleaned_data["procedure"]
+            if form.cleaned_data["green_lane"]:
+                green = form.cleaned_data["green_lane"] == "1"
+    if unit_code is None:
+        qs = Dossier.objects.none()
+    else:
+        qs = list_dossiers(request.user, unit_code=unit_code, green_lane=green)  # type: ignore[arg-type]
+        qs = _status_filter(qs, status)
+        if procedure:
+            qs = qs.filter(procedure__code=procedure)
+    qs = qs.select_related("procedure", "unit", "applicant")
+    page = _page(request, qs)
+    now = timezone.now()
+    cals = Calendars()
+    rows = [
+        {"dossier": d, "step": None, "clock": dossier_clock(d, cals, now=now)}
+        for d in page.object_list
+    ]
+    ctx = {
+        "title": _("Hồ sơ của đơn vị"),
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "query": _querystring(request),
+        "mine": False,
+        "units": units,
+    }
+    template = "office/_worklist_table.html" if is_htmx(request) else "office/worklist.html"
+    return render(request, template, ctx)

@@ -1,0 +1,37 @@
+"""The citizen's rating of a dossier (DOMAIN §11.1-11.2, D13): a 3-level overall rating and a
+comment, at most one per dossier. It lives in the portal until the dossier engine has its own
+(the API's `POST /public/dossiers/{code}/rating` needs it there: a web app does not import
+another)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier
+
+
+class Overall(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+    SATISFIED = "satisfied", _("Hài lòng")
+    NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+
+
+class Rating(models.Model):
+    """One citizen's rating of one dossier, once its result is ready or returned."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name=_("hồ sơ")
+    )
+    overall = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Overall.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        verbose_name = _("đánh giá mức độ hài lòng")
+        verbose_name_plural = _("đánh giá mức độ hài lòng")
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("at",), name="portal_rating_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} — {self.get_overall_display()}"

@@ -1,0 +1,208 @@
+"""The look-up by code and secret, and what the citizen does from it: supplement, rating.
+
+Enumeration-proof: an unknown code and a wrong secret give the same page, status and work (one
+query, one hash, one counted miss); the typed secret is never echoed. Misses are counted per
+client address (REMOTE_ADDR: a proxy must put the real client there) in the dossier engine's
+rate-limit table, in the SAME bucket as the API's look-up (`motcua.dossiers.access`,
+``LOOKUP_MISSES_PER_CLIENT``: 20 misses in 10 minutes), so every worker process and both faces
+share one count; over it the page answers 429 with Retry-After until the window has passed.
+A database table rather than Django's cache: the default cache is per process, so N gunicorn
+workers would let N × 20 guesses through.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.dossiers import access
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.rules import hash_secret
+from motcua.dossiers.selectors import get_public_dossier
+from motcua.portal import presenters, session, uploads
+from motcua.portal.forms import LookupForm, RatingForm, SupplementForm
+from motcua.portal.models import Overall
+from motcua.portal.services import AlreadyRated, NotReadyToRate, has_rating, rate_dossier
+from motcua.portal.views.common import not_found, page
+
+LIMIT = access.LOOKUP_MISSES_PER_CLIENT
+NO_MATCH = "0" * 64
+
+
+def client_bucket(request: HttpRequest) -> str:
+    return f"lookup:client:{request.META.get('REMOTE_ADDR') or 'unknown'}"
+
+
+def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    response = page(
+        request,
+        "portal/too_many.html",
+        {"minutes": max(1, (wait + 59) // 60)},
+        section="lookup",
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def to_lookup(code: str) -> HttpResponseRedirect:
+    return redirect(f"{reverse('portal:lookup')}?{urlencode({'ma': code})}")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = LookupForm(initial={"code": request.GET.get("ma", "")[:64]})
+        return page(request, "portal/lookup.html", {"form": form}, section="lookup")
+    bucket = client_bucket(request)
+    now = timezone.now()
+    wait = access.retry_after(bucket, LIMIT, now=now)
+    if wait is not None:
+        return _too_many(request, wait)
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return page(request, "portal/lookup.html", {"form": form}, section="lookup", status=400)
+    code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+    dossier = get_public_dossier(code)
+    expected = dossier.lookup_secret_hash if dossier is not None else NO_MATCH
+    if not hmac.compare_digest(expected, hash_secret(code, secret)) or dossier is None:
+        access.count_attempt(bucket, LIMIT, now=now)
+        return page(
+            request,
+            "portal/lookup.html",
+            {"form": LookupForm(initial={"code": code}), "missed": True},
+            section="lookup",
+            status=404,
+        )
+    session.grant(request, code)
+    return redirect("portal:dossier", code=code)
+
+
+@require_POST
+def forget(request: HttpRequest) -> HttpResponse:
+    session.forget(request)
+    messages.info(request, _("Đã kết thúc tra cứu trên trình duyệt này."))
+    return redirect("portal:lookup")
+
+
+def _render_dossier(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    supplement_form: SupplementForm | None = None,
+    rating_form: RatingForm | None = None,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    supplements = list(dossier.supplement_requests.order_by("requested_at", "pk"))
+    view = presenters.public_dossier(dossier, supplements, rated=has_rating(dossier_id=dossier.pk))
+    sent = []
+    if view.open_supplement is not None:
+        since = view.open_supplement.requested_at
+        sent = [
+            f
+            for f in uploads.list_files(dossier.code)
+            if f.kind == "supplement" and datetime.fromisoformat(f.at) >= since
+        ]
+        if supplement_form is None and not sent:
+            supplement_form = SupplementForm(items=view.open_supplement.items)
+    if view.may_rate and rating_form is None:
+        rating_form = RatingForm(choices=Overall.choices)
+    return page(
+        request,
+        "portal/dossier.html",
+        {
+            "d": view,
+            "sent": sent,
+            "supplement_form": supplement_form if view.open_supplement else None,
+            "rating_form": rating_form if view.may_rate else None,
+            "refusal": refusal,
+            "max_size": uploads.human_size(uploads.max_upload_bytes()),
+        },
+        section="lookup",
+        status=status,
+    )
+
+
+def _visible(request: HttpRequest, code: str) -> Dossier | None:
+    if not session.allowed(request, code):
+        return None
+    return get_public_dossier(code)
+
+
+@never_cache
+@require_GET
+def dossier(request: HttpRequest, code: str) -> HttpResponse:
+    d = _visible(request, code)
+    if d is None:
+        return to_lookup(code)
+    return _render_dossier(request, d)
+
+
+@never_cache
+@csrf_exempt
+@require_POST
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    uploads.accept_uploads(request)  # before CSRF reads request.POST
+    return _supplement(request, code)
+
+
+@csrf_protect
+def _supplement(request: HttpRequest, code: str) -> HttpResponse:
+    d = _visible(request, code)
+    if d is None:
+        return to_lookup(code)
+    supplements = list(d.supplement_requests.order_by("requested_at", "pk"))
+    view = presenters.public_dossier(d, supplements)
+    if view.open_supplement is None:
+        messages.info(request, _("Hồ sơ không có yêu cầu bổ sung nào đang chờ."))
+        return redirect("portal:dossier", code=code)
+    form = SupplementForm(request.POST, request.FILES, items=view.open_supplement.items)
+    if not form.is_valid():
+        return _render_dossier(request, d, supplement_form=form, status=400)
+    # The dossier engine's `receive_supplement` is a desk action (a staff actor with a role in
+    # the unit); it has no door for the citizen's own online supplement yet. So the files are
+    # kept with the dossier (its manifest, kind "supplement") and the look-up says they are
+    # waiting for the desk, whose `receive_supplement` answers the request and resumes the clock.
+    stored = uploads.store_for_dossier(code, form.papers(), kind="supplement")
+    messages.success(
+        request,
+        _("Đã gửi %(n)s tệp bổ sung. Cảm ơn ông/bà.") % {"n": len(stored)},
+    )
+    return redirect("portal:dossier", code=code)
+
+
+@never_cache
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    d = _visible(request, code)
+    if d is None:
+        return to_lookup(code)
+    form = RatingForm(request.POST, choices=Overall.choices)
+    if not form.is_valid():
+        return _render_dossier(request, d, rating_form=form, status=400)
+    try:
+        rate_dossier(
+            dossier_id=d.pk,
+            overall=form.cleaned_data["overall"],
+            comment=form.cleaned_data["comment"],
+        )
+    except (AlreadyRated, NotReadyToRate) as exc:
+        return _render_dossier(request, d, refusal=exc.message, status=exc.status)
+    messages.success(request, _("Cảm ơn ông/bà đã đánh giá. Ý kiến đã được ghi nhận."))
+    return redirect("portal:dossier", code=code)
+
+
+__all__ = ["dossier", "forget", "lookup", "not_found", "rate", "supplement"]

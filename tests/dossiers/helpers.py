@@ -1,0 +1,57 @@
+"""Shared helpers of the dossier tests: pinned times in Asia/Ho_Chi_Minh and a reception."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from motcua.catalog.models import Field
+from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
+from motcua.dossiers.services import ApplicantData, Created, receive_dossier
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+APPLICANT = ApplicantData(
+    name="Nguyễn Văn An",
+    id_number="001099012345",
+    phone="0912345678",
+    email="an@example.vn",
+    address="12 Hàng Bạc, Hoàn Kiếm",
+)
+
+
+def at(day: int, hour: int, minute: int = 0, *, month: int = 1, year: int = 2026) -> datetime:
+    """A local time; January 2026 unless told (Mon 19/01/2026 is an ordinary working Monday)."""
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def procedure_with(*, units, steps, code: str, legal_working_days="3", **kwargs):
+    """A procedure whose steps are (name, role, hours) triples."""
+    field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
+    durations = [Decimal(h) for _, _, h in steps]
+    return create_procedure(
+        spec=ProcedureSpec(
+            code=code,
+            name=kwargs.pop("name", f"Thủ tục {code}"),
+            field=field,
+            legal_working_days=Decimal(legal_working_days),
+            target_working_hours=sum(durations, Decimal(0)),
+            steps=[
+                StepSpec(name=n, role=r, duration_working_hours=Decimal(h)) for n, r, h in steps
+            ],
+            documents=[DocumentSpec(name="Tờ khai")],
+            units=units,
+            **kwargs,
+        )
+    )
+
+
+def receive(office, procedure, *, now=None, **kwargs) -> Created:
+    return receive_dossier(
+        actor=kwargs.pop("actor", office.receptionist),
+        procedure_code=procedure.code,
+        unit_code=kwargs.pop("unit_code", office.ward.code),
+        applicant=kwargs.pop("applicant", APPLICANT),
+        now=now or at(19, 9),
+        **kwargs,
+    )
