@@ -161,6 +161,10 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 worker.kill()
         fake.server.shutdown()
+        if "django" in sys.modules and os.environ.get("REDIS_URL"):
+            from huey.contrib.djhuey import HUEY
+
+            HUEY.flush()  # the bench's own queue (its name is unique): tasks, schedule, results
         shutil.rmtree(tmp, ignore_errors=True)
 
 

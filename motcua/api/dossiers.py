@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
@@ -34,6 +34,7 @@ from motcua.dossiers.selectors import (
     step_is_overdue,
     with_details,
 )
+from motcua.office.pdf import render_form_pdf
 from motcua.org.models import Staff
 
 router = Router(tags=["dossiers"])
@@ -632,3 +633,29 @@ def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
     d = _find(request, code)
     services.stop_dossier(dossier_id=d.pk, actor=_staff(request), reason=payload.reason)
     return _render(request, code)
+
+
+@router.get(
+    "/{code}/forms/{form}",
+    response={
+        200: None,
+        401: Problem,
+        404: Problem,
+        409: Problem,
+    },
+    summary="An official form of the dossier as PDF (Mẫu 01–04, the process control sheet)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The form as application/pdf",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def form_pdf(request: HttpRequest, code: str, form: str, id: int | None = None) -> HttpResponse:
+    dossier = _find(request, code)
+    content = render_form_pdf(dossier, form, item_id=id)
+    answer = HttpResponse(content, content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
+    return answer

@@ -89,6 +89,7 @@ from motcua.dossiers.models import (
     StepStatus,
     SupplementRequest,
 )
+from motcua.notifications import services as notices
 from motcua.org.models import Role, Staff, Unit
 from motcua.org.selectors import has_role
 from motcua.workdays.rules import CalendarError, WorkCalendar
@@ -311,6 +312,7 @@ def _make_ready(
     dossier.ready_at = at
     dossier.timeliness = _classify(at, dossier.original_due_at, calendar_for(dossier.unit))
     dossier.save()
+    notices.notify_result_ready(dossier=dossier)
     return_step = next((s for s in steps if not s.counted and s.status == StepStatus.PENDING), None)
     if return_step is not None:
         _activate(return_step, at=at)
@@ -592,6 +594,7 @@ def receive_dossier(
         note=event_note,
         to_unit=unit,
     )
+    notices.notify_receipt(dossier=dossier)
     return created
 
 
@@ -675,6 +678,7 @@ def accept_dossier(*, dossier_id: int, actor: Staff, now: datetime | None = None
         note=_("Hẹn trả kết quả %(due)s.") % {"due": _fmt(dossier.due_at)},
         to_unit=dossier.unit,
     )
+    notices.notify_receipt(dossier=dossier)
     return dossier
 
 
@@ -918,6 +922,7 @@ def request_supplement(
         step=step,
         note="; ".join(cleaned),
     )
+    notices.notify_supplement_request(dossier=dossier, request=request)
     return request
 
 
@@ -1184,6 +1189,7 @@ def sign_apology(*, apology_id: int, actor: Staff, now: datetime | None = None) 
         step=step,
         note=note,
     )
+    notices.notify_apology(dossier=dossier, apology=apology)
     return apology
 
 

@@ -62,6 +62,7 @@ from motcua.feedback.selectors import (
     resolve_route,
     sla_for,
 )
+from motcua.notifications import services as notices
 from motcua.org.models import Staff, Unit
 from motcua.workdays.rules import CalendarError
 from motcua.workdays.services import calendar_for
@@ -491,6 +492,7 @@ def receive_feedback(
     if dossier is not None:
         _link_dossier(feedback, dossier, actor=actor, at=now)
         feedback.save(update_fields=["dossier", "dossier_code"])
+    notices.notify_feedback_received(feedback=feedback)
     return Received(feedback, secret)
 
 
@@ -684,6 +686,7 @@ def answer_feedback(
             at=now,
             note=_("Đã trả lời phản ánh số %(id)s.") % {"id": feedback.pk},
         )
+    notices.notify_feedback_answered(feedback=feedback)
     return feedback
 
 

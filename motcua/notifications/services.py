@@ -14,7 +14,7 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -393,7 +393,8 @@ def notify_applicant(
 # One call each, made by the dossier service INSIDE its transaction (after its event). Each has a
 # dedupe key: a notice is written once per fact, whoever calls twice.
 def _at_key(at: datetime | None) -> str:
-    return f"{at:%Y%m%d%H%M%S}" if at is not None else "-"
+    """The instant in UTC: the same fact gives the same key whatever zone the caller holds."""
+    return f"{at.astimezone(UTC):%Y%m%d%H%M%S}" if at is not None else "-"
 
 
 def notify_receipt(*, dossier: Any) -> Message:

@@ -128,6 +128,7 @@ def test_two_workers_running_the_sweeps_at_once_send_each_overdue_notice_once(
 ):
     from huey.contrib.djhuey import HUEY
 
+    from motcua.dossiers.services import ApplicantData
     from motcua.notifications.tasks import sweep_deadlines_task
     from tests.dossiers.helpers import at, receive
     from tests.factories import make_procedure
@@ -136,8 +137,9 @@ def test_two_workers_running_the_sweeps_at_once_send_each_overdue_notice_once(
         person.email = f"{person.username}@phuong.gov.vn"
         person.save()
     procedure = make_procedure(units=[office.ward], hours=("4", "8", "2"))
+    walk_in = ApplicantData(name="Nguyễn Văn An")  # no contact: the receipt notice goes to the log
     for hour in (8, 9, 10, 11):  # long overdue: received in January 2026
-        receive(office, procedure, now=at(19, hour))
+        receive(office, procedure, now=at(19, hour), applicant=walk_in)
     env = worker_env(task_queue, smtp_server, MOTCUA_NOTIFY_OVERDUE_LOOKBACK_DAYS="100000")
     workers = [Worker(env, tmp_path / f"worker{n}.log") for n in (1, 2)]
     expected = 4 * 2 + 4  # each step 1 to its officer and the leader; each dossier to the leader
