@@ -994,8 +994,23 @@ def _resume_clock(dossier: Dossier, step: DossierStep | None, *, now: datetime) 
 def receive_supplement(
     *, dossier_id: int, actor: Staff, note: str = "", now: datetime | None = None
 ) -> SupplementRequest:
-    """The citizen's supplement arrived: the request is answered and the clock resumes, every
-    due moved by the paused working time (D8)."""
+    """The citizen's supplement arrived at the desk: the request is answered and the clock
+    resumes, every due moved by the paused working time (D8)."""
+    return _answer_supplement(dossier_id=dossier_id, actor=actor, note=note, now=now)
+
+
+@transaction.atomic
+def submit_supplement_online(
+    *, dossier_id: int, note: str = "", now: datetime | None = None
+) -> SupplementRequest:
+    """The applicant sent the supplement online (the portal checked the code AND the secret):
+    the request is answered and the clock resumes exactly as when the desk records it (D8)."""
+    return _answer_supplement(dossier_id=dossier_id, actor=None, note=note, now=now)
+
+
+def _answer_supplement(
+    *, dossier_id: int, actor: Staff | None, note: str, now: datetime | None
+) -> SupplementRequest:
     now = _now(now)
     dossier = _lock(dossier_id)
     request = (
@@ -1010,11 +1025,14 @@ def receive_supplement(
     from_status = dossier.status
     step: DossierStep | None = None
     if dossier.status == Status.SUBMITTED:
-        _require(actor, dossier.unit, [Role.RECEPTIONIST], _("nhận hồ sơ bổ sung"))
+        if actor is not None:
+            _require(actor, dossier.unit, [Role.RECEPTIONIST], _("nhận hồ sơ bổ sung"))
     else:
         steps = _steps(dossier)
         step = _open_step(steps)
-        if step is not None:
+        if actor is None:
+            pass  # the applicant answers their own request online
+        elif step is not None:
             _require_step_actor(
                 actor, step, _("nhận hồ sơ bổ sung"), also=[(dossier.unit, Role.RECEPTIONIST)]
             )

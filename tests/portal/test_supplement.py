@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.services import accept_dossier, receive_supplement, request_supplement
+from motcua.dossiers.services import accept_dossier, request_supplement
 from tests.portal.helpers import EXE, JPEG, PDF
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_the_look_up_lists_the_papers_to_add_and_offers_the_upload(client, waiti
     assert 'enctype="multipart/form-data"' in page.text
 
 
-def test_the_citizen_uploads_the_supplement_and_the_clock_resumes_when_it_is_recorded(
+def test_the_citizen_uploads_the_supplement_and_the_clock_resumes_at_once(
     client, office, waiting, media
 ):
     open_page(client, waiting)
@@ -65,17 +65,15 @@ def test_the_citizen_uploads_the_supplement_and_the_clock_resumes_when_it_is_rec
     assert answer.status_code == 302
     page = client.get(answer.headers["Location"])
     assert "Đã gửi 2 tệp bổ sung" in page.text
-    assert "Ông/bà đã gửi 2 tệp bổ sung" in page.text
     folder = media / "uploads" / "dossiers" / waiting.dossier.code
     manifest = json.loads((folder / "manifest.json").read_text())
     assert [(m["document"], m["kind"]) for m in manifest] == [
         (ITEMS[0], "supplement"),
         (ITEMS[1], "supplement"),
     ]
-    before = Dossier.objects.get(pk=waiting.dossier.pk)
-    assert before.status == Status.AWAITING_SUPPLEMENT
-
-    receive_supplement(dossier_id=before.pk, actor=office.receptionist, note="Đủ")
+    after = Dossier.objects.get(pk=waiting.dossier.pk)
+    assert after.status != Status.AWAITING_SUPPLEMENT  # the upload itself resumed the clock
+    assert after.supplement_requests.get().answered_by is None  # answered by the applicant
     page = client.get(reverse("portal:dossier", args=[waiting.dossier.code]))
     assert "Đã nhận bổ sung lúc" in page.text
     assert "thời gian giải quyết được tính tiếp" in page.text

@@ -30,6 +30,7 @@ from motcua.dossiers import access
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret
 from motcua.dossiers.selectors import get_public_dossier
+from motcua.dossiers.services import submit_supplement_online
 from motcua.portal import presenters, session, uploads
 from motcua.portal.forms import LookupForm, RatingForm, SupplementForm
 from motcua.portal.models import Overall
@@ -172,14 +173,17 @@ def _supplement(request: HttpRequest, code: str) -> HttpResponse:
     form = SupplementForm(request.POST, request.FILES, items=view.open_supplement.items)
     if not form.is_valid():
         return _render_dossier(request, d, supplement_form=form, status=400)
-    # The dossier engine's `receive_supplement` is a desk action (a staff actor with a role in
-    # the unit); it has no door for the citizen's own online supplement yet. So the files are
-    # kept with the dossier (its manifest, kind "supplement") and the look-up says they are
-    # waiting for the desk, whose `receive_supplement` answers the request and resumes the clock.
+    # The files are kept with the dossier (its manifest, kind "supplement"); the engine answers
+    # the request and resumes the clock (D8), as when the desk records a supplement.
     stored = uploads.store_for_dossier(code, form.papers(), kind="supplement")
+    submit_supplement_online(
+        dossier_id=d.pk,
+        note=_("Công dân gửi %(n)s tệp bổ sung trực tuyến.") % {"n": len(stored)},
+    )
     messages.success(
         request,
-        _("Đã gửi %(n)s tệp bổ sung. Cảm ơn ông/bà.") % {"n": len(stored)},
+        _("Đã gửi %(n)s tệp bổ sung; hồ sơ tiếp tục được giải quyết. Cảm ơn ông/bà.")
+        % {"n": len(stored)},
     )
     return redirect("portal:dossier", code=code)
 
