@@ -35,6 +35,7 @@ from motcua.dossiers import access, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret, mask_name
 from motcua.dossiers.selectors import get_public_dossier
+from motcua.portal.services import rate_dossier
 
 router = Router(tags=["public"])
 
@@ -158,6 +159,13 @@ def _public(d: Dossier) -> PublicDossier:
     summary="Look a dossier up by its code and secret",
 )
 def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
+    found = _verified(request, code, query.secret)
+    return _public(found) if isinstance(found, Dossier) else found
+
+
+def _verified(request: HttpRequest, code: str, secret: str) -> Dossier | HttpResponse:
+    """The dossier when the code AND the secret match; else 404 exactly like an unknown code,
+    counted per client (429 past the limit)."""
     now = timezone.now()
     bucket = f"lookup:client:{client_address(request)}"
     wait = access.retry_after(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now)
@@ -171,11 +179,46 @@ def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
         )
     dossier = get_public_dossier(code) if len(code) <= 64 else None
     expected = dossier.lookup_secret_hash if dossier is not None else "0" * 64
-    given = hash_secret(code, query.secret)
-    if not query.secret.strip() or not hmac.compare_digest(expected, given) or dossier is None:
+    given = hash_secret(code, secret)
+    if not secret.strip() or not hmac.compare_digest(expected, given) or dossier is None:
         access.count_attempt(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now)
         return _not_found()
-    return _public(dossier)
+    return dossier
+
+
+class RatingIn(Schema):
+    secret: str = PydanticField(..., max_length=64)
+    overall: Literal["very_satisfied", "satisfied", "not_satisfied"]
+    comment: str = PydanticField("", max_length=2000)
+
+
+class RatingOut(Schema):
+    code: str
+    overall: str
+    comment: str
+    rated_at: datetime
+
+
+@router.post(
+    "/dossiers/{code}/rating",
+    auth=None,
+    response={201: RatingOut, 404: Problem, 409: Problem, 422: Problem, 429: Problem},
+    summary="Rate the service once the result is ready (once per dossier)",
+)
+def rate(request: HttpRequest, code: str, payload: RatingIn) -> Any:
+    found = _verified(request, code, payload.secret)
+    if not isinstance(found, Dossier):
+        return found
+    rating = rate_dossier(dossier_id=found.pk, overall=payload.overall, comment=payload.comment)
+    return Status(
+        201,
+        RatingOut(
+            code=found.code,
+            overall=rating.overall,
+            comment=rating.comment,
+            rated_at=local(rating.at),  # type: ignore[arg-type]
+        ),
+    )
 
 
 def _not_found() -> HttpResponse:
