@@ -63,6 +63,8 @@ def _period(payload: PeriodIn) -> Period:
             % {"start": payload.from_.isoformat(), "end": payload.to.isoformat()},
             field="to",
         )
+    if payload.from_.year < 1900 or payload.to.year > 2200:
+        raise InvalidInput(_("Ngày phải trong khoảng năm 1900–2200."), field="from")
     if (payload.to - payload.from_).days > MAX_DAYS:
         raise InvalidInput(_("Kỳ báo cáo dài tối đa 10 năm."), field="to")
     return Period(payload.from_, payload.to)

@@ -15,7 +15,8 @@ Definitions (each figure counts dossiers of the scope):
   (the result or the not-eligible notice is issued: "resolved") or `stopped_at` ("stopped"), none
   while it is open. Should a dossier be closed before its effective reception (worked on outside
   office hours before the next working period opened), ``r`` is taken as ``t``: a dossier is never
-  closed before it is received, so every identity below is exact.
+  closed before it is received, so every identity below is exact. A dossier whose clock restarts
+  at a supplement (procedure policy RESTART) has a new effective reception and counts there.
 * ``received``: ``from <= r < to``; split by channel (``received_online``, ``received_counter``,
   ``received_postal``) and ``green_lane_received``.
 * ``carried_over``: ``r < from`` and not closed before ``from`` (``t`` none or ``t >= from``).
@@ -373,30 +374,30 @@ def grouped_counts(
     start_at, end_at = period.start_at, period.end_at
     as_of = min(end_at, now)
     out: dict[tuple[Any, ...], dict[str, int]] = {}
-    grouped = (
-        _alive(annotated(scope), start_at, end_at)
-        .values(*keys)
-        .annotate(**_counts(start_at, end_at, as_of))
-        .order_by()
-    )
+    alive = _alive(annotated(scope), start_at, end_at)
+    if not keys:
+        values = alive.aggregate(**_counts(start_at, end_at, as_of))
+        grouped: Iterable[dict[str, Any]] = [values] if any(values.values()) else []
+    else:
+        grouped = alive.values(*keys).annotate(**_counts(start_at, end_at, as_of)).order_by()
     for values in grouped:
         group = tuple(values.pop(k) for k in keys)
         counts = dict.fromkeys(FIGURES, 0)
         counts.update({k: int(v) for k, v in values.items()})
         out[group] = counts
     apology_keys = tuple(f"dossier__{k}" for k in keys)
-    apologies = (
-        scope.filter(
-            Apology.objects.filter(
-                status=ApologyStatus.SIGNED, signed_at__gte=start_at, signed_at__lt=end_at
-            ),
-            prefix="dossier__",
-        )
-        .values(*apology_keys)
-        .annotate(n=Count("pk"))
-        .order_by()
+    signed = scope.filter(
+        Apology.objects.filter(
+            status=ApologyStatus.SIGNED, signed_at__gte=start_at, signed_at__lt=end_at
+        ),
+        prefix="dossier__",
     )
-    for a in apologies:
+    if not keys:
+        n = signed.count()
+        if n:
+            out.setdefault((), dict.fromkeys(FIGURES, 0))["apologies"] = n
+        return out
+    for a in signed.values(*apology_keys).annotate(n=Count("pk")).order_by():
         group = tuple(a[k] for k in apology_keys)
         out.setdefault(group, dict.fromkeys(FIGURES, 0))["apologies"] = int(a["n"])
     return out
@@ -600,7 +601,12 @@ def month_name(month: date) -> str:
 
 def _report_by_month(period: Period, scope: Scope, now: datetime, mode: rules.Rounding) -> Report:
     """One row per month: its own carried_over, flows and stocks."""
-    counts = monthly_counts(period=period, scope=scope, keys=(), now=now).get(())
+    counts: list[dict[str, int]] | None
+    if len(period.months()) == 1:  # one month: the direct query is cheaper than the chain
+        one = grouped_counts(period=period, scope=scope, keys=(), now=now).get(())
+        counts = [one] if one is not None else None
+    else:
+        counts = monthly_counts(period=period, scope=scope, keys=(), now=now).get(())
     rows: list[Row] = []
     for i, piece in enumerate(period.months()):
         month = piece.start.replace(day=1)

@@ -39,6 +39,8 @@ def _parse_period(request: HttpRequest) -> tuple[Period, str]:
         return default, _("Ngày không hợp lệ; hãy chọn lại (dạng năm-tháng-ngày).")
     if start >= end:
         return default, _("“Từ ngày” phải trước “đến ngày”.")
+    if start.year < 1900 or end.year > 2200:
+        return default, _("Ngày phải trong khoảng năm 1900–2200.")
     if (end - start).days > 3660:
         return default, _("Kỳ báo cáo dài tối đa 10 năm.")
     return Period(start, end), ""

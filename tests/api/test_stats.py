@@ -133,6 +133,8 @@ def test_another_units_figures_are_not_found(client, city):
         {"to": "2026-02-01"},
         {**JAN, "group_by": "street"},
         {"from": "2000-01-01", "to": "2026-02-01"},
+        {"from": "0001-01-01", "to": "0001-02-01"},
+        {"from": "9999-11-01", "to": "9999-12-31", "group_by": "month"},
     ],
 )
 def test_bad_dates_or_grouping_are_422_with_a_message(leader, params):

@@ -226,6 +226,10 @@ def test_signed_apologies_of_the_period_are_counted(office):
         period=Period(date(2026, 1, 1), date(2026, 3, 1)), group_by="month", now=at(2026, 3, 1)
     )
     assert [r.apologies for r in by_month.rows] == [1, 1]
+    feb = report(
+        period=Period(date(2026, 2, 1), date(2026, 3, 1)), group_by="month", now=at(2026, 3, 1)
+    )
+    assert [r.apologies for r in feb.rows] == [1] and feb.total.apologies == 1
 
 
 def test_figures_match_for_every_figure_name():
