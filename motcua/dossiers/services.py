@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
 from motcua.catalog.selectors import get_procedure_in_force
+from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers import rules
 from motcua.dossiers.codes import next_code
@@ -141,18 +142,8 @@ class Created:
 
 
 # ------------------------------------------------------------------------------------ helpers
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return timezone.now()
-    if timezone.is_naive(now):
-        raise ValueError("now must be an aware datetime")
-    return now
-
-
-def _fmt(at: datetime | None) -> str:
-    if at is None:
-        return "—"
-    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+_now = resolve_now
+_fmt = format_local
 
 
 def _text(value: str, *, field: str, label: str, max_length: int | None = None) -> str:

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers.models import Dossier, Event
 from motcua.feedback import rules
@@ -111,18 +112,8 @@ class Received:
 
 
 # ------------------------------------------------------------------------------------ helpers
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return timezone.now()
-    if timezone.is_naive(now):
-        raise ValueError("now must be an aware datetime")
-    return now
-
-
-def _fmt(at: datetime | None) -> str:
-    if at is None:
-        return "—"
-    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+_now = resolve_now
+_fmt = format_local
 
 
 def _thousands(n: int) -> str:
