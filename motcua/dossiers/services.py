@@ -456,26 +456,36 @@ def _create(
     return Created(dossier=dossier, lookup_secret=secret)
 
 
+def _dues(
+    dossier: Dossier, cal: WorkCalendar, *, received_at: datetime
+) -> tuple[datetime, datetime, datetime | None]:
+    """The effective reception, the appointment (D3/D5) and the green-lane target (D6) of a
+    dossier received at ``received_at`` under its procedure version."""
+    procedure = dossier.procedure
+    effective, due = rules.appointment(
+        cal,
+        received_at=received_at,
+        legal_working_days=procedure.legal_working_days,
+        legal_working_hours=procedure.legal_working_hours,
+        deadline_mode=procedure.deadline_mode,
+        cutoff=procedure.cutoff_time,
+    )
+    green = (
+        rules.green_lane_due(
+            cal, effective_received_at=effective, hours=procedure.green_lane_hours, due_at=due
+        )
+        if dossier.green_lane
+        else None
+    )
+    return effective, due, green
+
+
 def _start_clock(dossier: Dossier, *, received_at: datetime, actor: Staff) -> None:
     """Reception proper: the appointment (D3/D5), the green-lane target (D6) and the steps."""
     procedure = dossier.procedure
     cal = calendar_for(dossier.unit)
     try:
-        effective, due = rules.appointment(
-            cal,
-            received_at=received_at,
-            legal_working_days=procedure.legal_working_days,
-            legal_working_hours=procedure.legal_working_hours,
-            deadline_mode=procedure.deadline_mode,
-            cutoff=procedure.cutoff_time,
-        )
-        green = (
-            rules.green_lane_due(
-                cal, effective_received_at=effective, hours=procedure.green_lane_hours, due_at=due
-            )
-            if dossier.green_lane
-            else None
-        )
+        effective, due, green = _dues(dossier, cal, received_at=received_at)
     except CalendarError as exc:
         raise _calendar_error(exc, "received_at") from exc
     dossier.received_at = received_at
@@ -1332,21 +1342,7 @@ def _replay_dues(dossier: Dossier, steps: Sequence[DossierStep]) -> bool:
     start = dossier.received_at
     if policy == Procedure.SupplementPolicy.RESTART and pauses:
         start = pauses[-1][1]
-    effective, due = rules.appointment(
-        cal,
-        received_at=start,
-        legal_working_days=procedure.legal_working_days,
-        legal_working_hours=procedure.legal_working_hours,
-        deadline_mode=procedure.deadline_mode,
-        cutoff=procedure.cutoff_time,
-    )
-    green = (
-        rules.green_lane_due(
-            cal, effective_received_at=effective, hours=procedure.green_lane_hours, due_at=due
-        )
-        if dossier.green_lane
-        else None
-    )
+    effective, due, green = _dues(dossier, cal, received_at=start)
     if policy == Procedure.SupplementPolicy.PAUSE:
         for paused_at, resumed_at, _step in pauses:
             due = cal.shift_by_paused_time(due, paused_at, resumed_at) if paused_at < due else due
