@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker bench
+.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker bench bench-deps
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,10 +82,16 @@ test-postgres: install-dev browser-deps ## The suite on PostgreSQL (DATABASE_URL
 		echo "SKIPPED the PostgreSQL run: no server at $(PG_URL) (CI=true makes this a failure)." >&2; \
 	fi
 
-bench: install-dev ## Run the benchmarks in bench/ (they print figures); BENCH=name for one
+bench: install-dev bench-deps ## Run the benchmarks in bench/ (they print figures); BENCH=name for one
 	@for f in $(if $(BENCH),bench/$(BENCH).py,bench/*.py); do \
 		echo "=== $$f"; $(BIN)/python $$f || exit 1; \
 	done
+
+bench-deps: ## wrk, which bench/api.py drives (apt-get)
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing wrk (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
 
 messages: install-dev ## Extract and compile the vi/en translations
 	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --ignore='migrations/*'

@@ -9,11 +9,14 @@ Four scenarios, each against gunicorn (sync workers) serving this module's WSGI 
 the MotCua URLs plus two bare views that show what Django and the database cost alone:
 
 a. ``GET /bench/read/<pk>`` — a bare Django view reading one dossier row by primary key;
-b. ``GET /api/v1/public/dossiers/<code>?secret=…`` — the public look-up (rate-limit check, the
-   dossier with its steps and apologies, the secret's hash, the masked name);
+b. ``GET /api/v1/public/dossiers/<code>?secret=…`` — the public look-up: one query for the
+   rate-limit count, the secret's hash, the dossier's last event and its public snapshot (built
+   on the first look-up, during the warm-up), the procedure and the unit;
 c. ``POST /bench/insert`` — a bare Django view inserting one row;
-d. ``POST /api/v1/dossiers`` — reception through the API with a bearer token (the code counter's
-   row lock, the appointment, the steps, the event), spread over the demo wards.
+d. ``POST /api/v1/dossiers`` — reception through the API with a bearer token (the token, the
+   unit and the receptionist's role, the procedure version and its steps, the code counter's
+   upsert, the dossier, the applicant, the steps in one insert, the event, the notice in the
+   outbox and its hand-off to the task queue), spread over the demo wards.
 """
 
 from __future__ import annotations

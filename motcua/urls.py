@@ -12,6 +12,7 @@ admin.site.site_title = _("MotCua quản trị")
 admin.site.index_title = _("Danh mục và cấu hình")
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: the API's clients are the busiest
     path("", include("motcua.portal.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -25,7 +26,6 @@ urlpatterns = [
     path("thong-ke/", include("motcua.reports.urls")),
     path("lich/", include("motcua.workdays.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     path("open311/v2/", include("motcua.api.open311")),
 ]
 

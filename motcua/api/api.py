@@ -40,11 +40,12 @@ api = NinjaAPI(
     urls_namespace="api-1",
     auth=[BearerToken(), StaffSession()],
 )
+# The busiest paths first: Django tries the URL patterns in order.
+api.add_router("/public", public_router)
+api.add_router("/dossiers", dossiers_router)
 api.add_router("/", catalog_router)
 api.add_router("/auth", auth_router)
 api.add_router("/calendar", calendar_router)
-api.add_router("/dossiers", dossiers_router)
-api.add_router("/public", public_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/public/feedback", public_feedback_router)
 api.add_router("/public/focal-points", focal_points_router)

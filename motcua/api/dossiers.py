@@ -8,6 +8,7 @@ services' DomainErrors, answered as problem documents by the API's handlers: 403
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -25,7 +26,14 @@ from motcua.api.problems import Problem
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import access, services
 from motcua.dossiers.errors import DossierNotFound, InvalidStatus
-from motcua.dossiers.models import Apology, Dossier, DossierStep, Event, SupplementRequest
+from motcua.dossiers.models import (
+    OPEN_STEP_STATUSES,
+    Apology,
+    Dossier,
+    DossierStep,
+    Event,
+    SupplementRequest,
+)
 from motcua.dossiers.selectors import (
     current_step,
     dossier_is_overdue,
@@ -351,9 +359,18 @@ def _supplement_out(r: SupplementRequest) -> SupplementOut:
     )
 
 
-def _item_fields(d: Dossier, now: datetime, secret: str | None) -> dict[str, Any]:
-    steps = list(d.steps.all())
-    current = current_step(d)
+def _item_fields(
+    d: Dossier,
+    now: datetime,
+    secret: str | None,
+    steps: Sequence[DossierStep] | None = None,
+    apologies: Sequence[Apology] | None = None,
+) -> dict[str, Any]:
+    """The fields of a dossier's item; its steps and apologies from ``d``'s (prefetched)
+    managers unless given."""
+    steps = list(d.steps.all()) if steps is None else steps
+    apologies = list(d.apologies.all()) if apologies is None else apologies
+    current = next((s for s in steps if s.status in OPEN_STEP_STATUSES), None)
     a = d.applicant
     return {
         "code": d.code,
@@ -381,7 +398,7 @@ def _item_fields(d: Dossier, now: datetime, secret: str | None) -> dict[str, Any
         ),
         "current_step": step_out(current, now) if current is not None else None,
         "steps": [step_out(s, now) for s in steps],
-        "apologies": [apology_out(x) for x in d.apologies.all()],
+        "apologies": [apology_out(x) for x in apologies],
     }
 
 
@@ -392,11 +409,27 @@ def dossier_item(d: Dossier, now: datetime) -> DossierItem:
 def dossier_out(d: Dossier, now: datetime, secret: str | None = None) -> DossierOut:
     return DossierOut(
         **_item_fields(d, now, secret),
-        documents=[DocumentOut(name=str(x["name"]), copies=int(x["copies"])) for x in d.documents],
+        documents=_documents_out(d),
         note=d.note,
         supplement_requests=[_supplement_out(r) for r in d.supplement_requests.all()],
         events=[_event_out(e) for e in d.events.all()],
     )
+
+
+def received_out(created: services.Created, now: datetime) -> DossierOut:
+    """A dossier just received, from the rows its reception wrote (no query)."""
+    d, steps, events = created.dossier, created.steps or (), created.events or ()
+    return DossierOut(
+        **_item_fields(d, now, created.lookup_secret, steps=steps, apologies=()),
+        documents=_documents_out(d),
+        note=d.note,
+        supplement_requests=[],
+        events=[_event_out(e) for e in events],
+    )
+
+
+def _documents_out(d: Dossier) -> list[DocumentOut]:
+    return [DocumentOut(name=str(x["name"]), copies=int(x["copies"])) for x in d.documents]
 
 
 # --------------------------------------------------------------------------------- endpoints
@@ -471,7 +504,9 @@ def create_dossier(
             body_hash=access.request_hash(payload.model_dump(mode="json")),
             create=create,
         )
-    return Status(201, _render(request, created.dossier.code, created.lookup_secret))
+    if created.steps is None or created.events is None:  # an idempotent replay
+        return Status(201, _render(request, created.dossier.code, created.lookup_secret))
+    return Status(201, received_out(created, timezone.now()))
 
 
 @router.get("", response={200: DossierPage, 401: Problem, 422: Problem}, summary="List dossiers")

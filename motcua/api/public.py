@@ -10,6 +10,7 @@ window (see `motcua.dossiers.access`).
 from __future__ import annotations
 
 import hmac
+import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field as PydanticField
 
 from motcua.api.auth import client_address
@@ -34,7 +36,11 @@ from motcua.api.problems import Problem, problem
 from motcua.dossiers import access, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret, mask_name
-from motcua.dossiers.selectors import get_public_dossier
+from motcua.dossiers.selectors import (
+    get_public_dossier,
+    public_lookup_row,
+    save_public_snapshot,
+)
 from motcua.portal.services import rate_dossier
 
 router = Router(tags=["public"])
@@ -159,28 +165,84 @@ def _public(d: Dossier) -> PublicDossier:
     summary="Look a dossier up by its code and secret",
 )
 def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
-    found = _verified(request, code, query.secret)
-    return _public(found) if isinstance(found, Dossier) else found
+    """One query when the dossier's snapshot is current (`selectors.public_lookup_row`): the
+    answer is the stored JSON with the procedure and the unit read live. A snapshot older than
+    the dossier's last event is rebuilt from the models first."""
+    now = timezone.now()
+    bucket = _bucket(request)
+    limit = access.LOOKUP_MISSES_PER_CLIENT
+    row = public_lookup_row(code[:64], bucket=bucket, since=now - limit.window)
+    if row.misses >= limit.attempts:
+        return _too_many(bucket, now)
+    if (
+        row.dossier_id is None
+        or len(code) > 64
+        or not _matches(row.secret_hash, code, query.secret)
+    ):
+        access.count_attempt(bucket, limit, now=now)
+        return _not_found()
+    body = row.snapshot
+    if body is None or row.snapshot_event_id != row.last_event_id:
+        body = _snapshot(code, row.last_event_id)
+    live = json.dumps(
+        {
+            "code": code,
+            "procedure": {"code": row.procedure_code, "name": row.procedure_name},
+            "unit": row.unit_code,
+            "unit_name": row.unit_name,
+        }
+    )
+    return HttpResponse(f"{live[:-1]}, {body[1:]}", content_type="application/json; charset=utf-8")
+
+
+#: The fields of PublicDossier read live at every look-up rather than kept in the snapshot.
+LIVE_FIELDS = frozenset({"code", "procedure", "unit", "unit_name"})
+
+
+def _snapshot(code: str, last_event_id: int | None) -> str:
+    """Build the public JSON of dossier ``code`` (without LIVE_FIELDS) and keep it as of
+    ``last_event_id``, read BEFORE the models: a change committed in between leaves a snapshot
+    newer than its event id, which the next look-up rebuilds."""
+    dossier = get_public_dossier(code)
+    if dossier is None:  # deleted in between
+        return "{}"
+    data = {k: v for k, v in _public(dossier).model_dump().items() if k not in LIVE_FIELDS}
+    body = json.dumps(data, cls=NinjaJSONEncoder)
+    if last_event_id is not None:
+        save_public_snapshot(dossier_id=dossier.pk, event_id=last_event_id, body=body)
+    return body
+
+
+def _bucket(request: HttpRequest) -> str:
+    return f"lookup:client:{client_address(request)}"
+
+
+def _matches(expected: str, code: str, secret: str) -> bool:
+    given = hash_secret(code, secret)
+    return bool(secret.strip()) and hmac.compare_digest(expected or "0" * 64, given)
+
+
+def _too_many(bucket: str, now: datetime) -> HttpResponse:
+    wait = access.retry_after(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now) or 1
+    return problem(
+        429,
+        _("Tra cứu sai quá nhiều lần. Hãy thử lại sau %(n)s phút.")
+        % {"n": max(1, (wait + 59) // 60)},
+        "too_many_attempts",
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _verified(request: HttpRequest, code: str, secret: str) -> Dossier | HttpResponse:
     """The dossier when the code AND the secret match; else 404 exactly like an unknown code,
     counted per client (429 past the limit)."""
     now = timezone.now()
-    bucket = f"lookup:client:{client_address(request)}"
-    wait = access.retry_after(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now)
-    if wait is not None:
-        return problem(
-            429,
-            _("Tra cứu sai quá nhiều lần. Hãy thử lại sau %(n)s phút.")
-            % {"n": max(1, (wait + 59) // 60)},
-            "too_many_attempts",
-            headers={"Retry-After": str(wait)},
-        )
+    bucket = _bucket(request)
+    if access.retry_after(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now) is not None:
+        return _too_many(bucket, now)
     dossier = get_public_dossier(code) if len(code) <= 64 else None
-    expected = dossier.lookup_secret_hash if dossier is not None else "0" * 64
-    given = hash_secret(code, secret)
-    if not secret.strip() or not hmac.compare_digest(expected, given) or dossier is None:
+    expected = dossier.lookup_secret_hash if dossier is not None else ""
+    if dossier is None or not _matches(expected, code, secret):
         access.count_attempt(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now)
         return _not_found()
     return dossier

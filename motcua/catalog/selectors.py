@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureStep
@@ -21,6 +21,19 @@ def get_procedure_in_force(code: str, on: date | None = None) -> Procedure | Non
         Procedure.objects.filter(in_force(on), code=code)
         .select_related("field")
         .prefetch_related("documents", _steps(), "units")
+        .first()
+    )
+
+
+def get_procedure_to_receive(code: str, unit: Unit, on: date) -> Procedure | None:
+    """The version of ``code`` in force on ``on``, annotated ``offered`` (whether ``unit``
+    receives it), its steps (in order, with their responsible units) prefetched: what a
+    reception needs, in two queries."""
+    offered = Procedure.units.through.objects.filter(procedure=OuterRef("pk"), unit=unit)
+    return (
+        Procedure.objects.filter(in_force(on), code=code)
+        .annotate(offered=Exists(offered))
+        .prefetch_related(_steps())
         .first()
     )
 

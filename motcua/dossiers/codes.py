@@ -11,8 +11,9 @@ refusing a citizen at the counter.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from motcua.dossiers.models import DailySequence
 from motcua.org.models import Unit
@@ -23,13 +24,25 @@ def format_code(unit_code: str, on: date, number: int) -> str:
 
 
 def next_code(*, unit: Unit, on: date) -> str:
-    """Take the next number of ``unit`` on the local date ``on``; call inside a transaction."""
+    """Take the next number of ``unit`` on the local date ``on``; call inside a transaction.
+
+    One statement (an upsert that returns the new number, the same SQL on PostgreSQL and
+    SQLite): the row stays locked until the caller commits, so call it as late as possible."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_code() must run inside the transaction that stores the dossier")
-    DailySequence.objects.bulk_create(
-        [DailySequence(unit=unit, on=on, last=0)], ignore_conflicts=True
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [unit.pk, connection.ops.adapt_datefield_value(on)])
+        (number,) = cursor.fetchone()
+    return format_code(unit.code, on, number)
+
+
+@lru_cache(maxsize=1)
+def _upsert_sql() -> str:
+    q = connection.ops.quote_name
+    table = q(DailySequence._meta.db_table)
+    unit, on, last = q("unit_id"), q("on"), q("last")
+    return (
+        f"INSERT INTO {table} ({unit}, {on}, {last}) VALUES (%s, %s, 1)"  # noqa: S608
+        f" ON CONFLICT ({unit}, {on}) DO UPDATE SET {last} = {table}.{last} + 1"
+        f" RETURNING {last}"
     )
-    counter = DailySequence.objects.select_for_update().get(unit=unit, on=on)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return format_code(unit.code, on, counter.last)

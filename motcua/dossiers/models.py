@@ -362,6 +362,29 @@ class Event(models.Model):
         raise ValueError("Events are append-only and cannot be deleted.")
 
 
+class PublicSnapshot(models.Model):
+    """The public look-up's answer for a dossier (JSON, without the procedure and the unit, which
+    are read live), as of the dossier's event ``event_id``.
+
+    Every change of a dossier writes an event, so a snapshot whose ``event_id`` is not the
+    dossier's last event is stale: the look-up rebuilds it then (`motcua.api.public`). Nothing
+    else writes it; deleting one is always safe.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event_id = models.BigIntegerField()
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("bản tra cứu công khai")
+        verbose_name_plural = _("bản tra cứu công khai")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.event_id}"
+
+
 # --------------------------------------------------------------------------------------------
 # API access: idempotent creation, bearer tokens and rate limits. They live here until the api
 # app has models of its own.

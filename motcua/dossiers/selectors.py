@@ -11,13 +11,17 @@ queries: the related rows come with `select_related` / `prefetch_related`, never
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import Procedure
 from motcua.dossiers.errors import DossierNotFound
 from motcua.dossiers.models import (
     OPEN_STATUSES,
@@ -26,11 +30,13 @@ from motcua.dossiers.models import (
     Dossier,
     DossierStep,
     Event,
+    PublicSnapshot,
+    RateLimitHit,
     Status,
     StepStatus,
     SupplementRequest,
 )
-from motcua.org.models import Membership, Staff
+from motcua.org.models import Membership, Staff, Unit
 
 
 def _my_unit_ids(staff: Staff) -> QuerySet[Membership, Any]:
@@ -100,6 +106,91 @@ def get_public_dossier(code: str) -> Dossier | None:
         )
         .filter(code=code)
         .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PublicLookupRow:
+    """What the public look-up needs from one round trip (`public_lookup_row`)."""
+
+    misses: int  # the client's counted misses inside the rate-limit window
+    dossier_id: int | None  # None: no dossier has this code
+    secret_hash: str
+    last_event_id: int | None
+    snapshot_event_id: int | None  # None: no snapshot yet
+    snapshot: str | None
+    procedure_code: str
+    procedure_name: str
+    unit_code: str
+    unit_name: str
+
+
+@lru_cache(maxsize=1)
+def _public_lookup_sql() -> str:
+    q = connection.ops.quote_name
+
+    def t(model: type[Any]) -> str:
+        return q(model._meta.db_table)
+
+    # Names come from the models' metadata; every value is a bound parameter.
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {t(RateLimitHit)} h"  # noqa: S608
+        f" WHERE h.{q('bucket')} = %s AND h.{q('at')} > %s),"
+        f" d.{q('id')}, d.{q('lookup_secret_hash')},"
+        f" (SELECT MAX(e.{q('id')}) FROM {t(Event)} e WHERE e.{q('dossier_id')} = d.{q('id')}),"
+        f" s.{q('event_id')}, s.{q('body')}, p.{q('code')}, p.{q('name')}, u.{q('code')},"
+        f" u.{q('name')}"
+        f" FROM (SELECT 1 AS {q('one')}) o"
+        f" LEFT JOIN {t(Dossier)} d ON d.{q('code')} = %s"
+        f" LEFT JOIN {t(PublicSnapshot)} s ON s.{q('dossier_id')} = d.{q('id')}"
+        f" LEFT JOIN {t(Procedure)} p ON p.{q('id')} = d.{q('procedure_id')}"
+        f" LEFT JOIN {t(Unit)} u ON u.{q('id')} = d.{q('unit_id')}"
+    )
+
+
+def public_lookup_row(code: str, *, bucket: str, since: datetime) -> PublicLookupRow:
+    """The public look-up in ONE query: the misses of rate-limit ``bucket`` after ``since``, the
+    dossier ``code`` (its secret's hash, its last event, its public snapshot, its procedure and
+    unit). Plain strings and numbers only, so the answer can be served without building models
+    (bench/api.py measures it against a bare read)."""
+    if "\x00" in code:
+        code = ""
+    params = [bucket, connection.ops.adapt_datetimefield_value(since), code]
+    if connection.vendor == "postgresql":
+        # A server-side prepared statement: PostgreSQL plans this join once per connection.
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.execute(_public_lookup_sql(), params, prepare=True)
+            row = raw.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_public_lookup_sql(), params)
+            row = cursor.fetchone()
+    if row is None:  # never: the query selects from a one-row table
+        raise RuntimeError("the public look-up query answered no row")
+    return PublicLookupRow(
+        misses=int(row[0] or 0),
+        dossier_id=row[1],
+        secret_hash=row[2] or "",
+        last_event_id=row[3],
+        snapshot_event_id=row[4],
+        snapshot=row[5],
+        procedure_code=row[6] or "",
+        procedure_name=row[7] or "",
+        unit_code=row[8] or "",
+        unit_name=row[9] or "",
+    )
+
+
+def save_public_snapshot(*, dossier_id: int, event_id: int, body: str) -> None:
+    """Store (or replace) the public look-up's answer of a dossier as of ``event_id``."""
+    PublicSnapshot.objects.bulk_create(
+        [PublicSnapshot(dossier_id=dossier_id, event_id=event_id, body=body)],
+        update_conflicts=True,
+        unique_fields=["dossier"],
+        update_fields=["event_id", "body"],
     )
 
 

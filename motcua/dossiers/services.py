@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
@@ -52,8 +52,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import GreenLaneGroup, Procedure
-from motcua.catalog.selectors import get_procedure_in_force
+from motcua.catalog.models import GreenLaneGroup, Procedure, ProcedureStep
+from motcua.catalog.selectors import get_procedure_to_receive
 from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers import rules
@@ -135,10 +135,13 @@ class DocumentData:
 
 @dataclass(frozen=True)
 class Created:
-    """A new dossier and its look-up secret in plain text (stored only as a hash)."""
+    """A new dossier and its look-up secret in plain text (stored only as a hash); the steps and
+    the event its reception wrote, when known (an idempotent replay reads them again)."""
 
     dossier: Dossier
     lookup_secret: str
+    steps: tuple[DossierStep, ...] | None = None
+    events: tuple[Event, ...] | None = None
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -273,6 +276,12 @@ def _classify(finished_at: datetime, due_at: datetime | None, cal: WorkCalendar)
 
 def _activate(step: DossierStep, *, at: datetime) -> None:
     """Open ``step`` at ``at`` with its budget counted in Mode H on its unit's calendar."""
+    _begin(step, at=at, cal=calendar_for(step.unit))
+    step.save()
+
+
+def _begin(step: DossierStep, *, at: datetime, cal: WorkCalendar) -> None:
+    """`_activate` without the write, ``cal`` being the calendar of the step's unit."""
     step.status = StepStatus.ACTIVE
     step.started_at = at
     step.finished_at = None
@@ -280,10 +289,9 @@ def _activate(step: DossierStep, *, at: datetime) -> None:
     step.paused_at = None
     step.paused_working = timedelta(0)
     try:
-        step.due_at = calendar_for(step.unit).add_working_hours(at, step.duration_working_hours)
+        step.due_at = cal.add_working_hours(at, step.duration_working_hours)
     except CalendarError as exc:
         raise _calendar_error(exc, "received_at") from exc
-    step.save()
 
 
 def _finish(step: DossierStep, *, at: datetime) -> None:
@@ -349,7 +357,8 @@ def _unit(code: str) -> Unit:
 
 
 def _offered_procedure(code: str, unit: Unit, on: date) -> Procedure:
-    procedure = get_procedure_in_force(code, on)
+    """The version of ``code`` in force on ``on``, offered by ``unit``, its steps prefetched."""
+    procedure = get_procedure_to_receive(code, unit, on)
     if procedure is None:
         if Procedure.objects.filter(code=code).exists():
             raise UnknownProcedure(
@@ -360,7 +369,7 @@ def _offered_procedure(code: str, unit: Unit, on: date) -> Procedure:
         raise UnknownProcedure(
             _("Không có thủ tục mã %(code)s trong danh mục.") % {"code": code}, field="procedure"
         )
-    if all(u.pk != unit.pk for u in procedure.units.all()):
+    if not procedure.offered:  # type: ignore[attr-defined]
         raise ProcedureNotOffered(
             _("%(unit)s không tiếp nhận thủ tục %(code)s — %(name)s.")
             % {"unit": unit.name, "code": procedure.code, "name": procedure.name},
@@ -415,24 +424,19 @@ def _documents(documents: Iterable[DocumentData]) -> list[dict[str, object]]:
     return out
 
 
-def _create(
+def _new_dossier(
     *,
     procedure: Procedure,
     unit: Unit,
     channel: str,
     status: str,
-    applicant: ApplicantData,
     green_lane_group: str,
     documents: list[dict[str, object]],
     note: str,
-    on: date,
     **fields: object,
-) -> Created:
-    nonce = secrets.token_hex(16)
-    secret = rules.format_secret(rules.derive_secret(settings.SECRET_KEY.encode(), nonce))
-    code = next_code(unit=unit, on=on)
-    dossier = Dossier.objects.create(
-        code=code,
+) -> Dossier:
+    """A dossier not yet stored: `_store` gives it its code."""
+    return Dossier(
         procedure=procedure,
         unit=unit,
         channel=channel,
@@ -441,10 +445,20 @@ def _create(
         green_lane=bool(green_lane_group),
         documents=documents,
         note=(note or "").strip(),
-        lookup_nonce=nonce,
-        lookup_secret_hash=rules.hash_secret(code, secret),
+        lookup_nonce=secrets.token_hex(16),
         **fields,
     )
+
+
+def _store(dossier: Dossier, *, applicant: ApplicantData, on: date) -> Created:
+    """Take the next code of the dossier's unit on ``on`` and insert the dossier and its
+    applicant. Called last before the inserts, so the code counter's row lock is held briefly."""
+    secret = rules.format_secret(
+        rules.derive_secret(settings.SECRET_KEY.encode(), dossier.lookup_nonce)
+    )
+    dossier.code = next_code(unit=dossier.unit, on=on)
+    dossier.lookup_secret_hash = rules.hash_secret(dossier.code, secret)
+    dossier.save(force_insert=True)
     Applicant.objects.create(
         dossier=dossier,
         name=applicant.name,
@@ -480,10 +494,9 @@ def _dues(
     return effective, due, green
 
 
-def _start_clock(dossier: Dossier, *, received_at: datetime, actor: Staff) -> None:
-    """Reception proper: the appointment (D3/D5), the green-lane target (D6) and the steps."""
-    procedure = dossier.procedure
-    cal = calendar_for(dossier.unit)
+def _set_clock(dossier: Dossier, cal: WorkCalendar, *, received_at: datetime, actor: Staff) -> None:
+    """Reception proper, not yet written: the appointment (D3/D5) and the green-lane target (D6)
+    on ``cal``, the calendar of the dossier's unit."""
     try:
         effective, due, green = _dues(dossier, cal, received_at=received_at)
     except CalendarError as exc:
@@ -494,11 +507,21 @@ def _start_clock(dossier: Dossier, *, received_at: datetime, actor: Staff) -> No
     dossier.due_at = due
     dossier.original_due_at = due
     dossier.green_lane_due_at = green
-    dossier.save()
 
-    templates = list(procedure.steps.select_related("responsible_unit").order_by("order"))
+
+def _open_steps(
+    dossier: Dossier,
+    templates: Sequence[ProcedureStep],
+    cal: WorkCalendar,
+    *,
+    received_at: datetime,
+    actor: Staff,
+) -> list[DossierStep]:
+    """The dossier's steps from its procedure's ``templates`` (in order), written in one insert;
+    the first opens at the reception, assigned to ``actor`` when they hold its role. ``actor``
+    is a receptionist of the dossier's unit (the caller checked)."""
     counted = rules.counted_steps([t.duration_working_hours for t in templates])
-    steps = DossierStep.objects.bulk_create(
+    steps = [
         DossierStep(
             dossier=dossier,
             order=t.order,
@@ -509,12 +532,14 @@ def _start_clock(dossier: Dossier, *, received_at: datetime, actor: Staff) -> No
             counted=i < counted,
         )
         for i, t in enumerate(templates)
-    )
+    ]
     if steps:
         first = steps[0]
-        if has_role(actor, first.unit, first.role):
+        home = first.unit_id == dossier.unit_id
+        if (home and first.role == Role.RECEPTIONIST) or has_role(actor, first.unit, first.role):
             first.assignee = actor
-        _activate(first, at=received_at)
+        _begin(first, at=received_at, cal=cal if home else calendar_for(first.unit))
+    return DossierStep.objects.bulk_create(steps)
 
 
 @transaction.atomic
@@ -567,26 +592,29 @@ def receive_dossier(
             label=_("lý do nhập lùi thời điểm tiếp nhận"),
             max_length=500,
         )
-    on = received_at.astimezone(calendar_for(unit).tz).date()
+    cal = calendar_for(unit)
+    on = received_at.astimezone(cal.tz).date()
     procedure = _offered_procedure(procedure_code, unit, on)
-    created = _create(
+    cleaned = _clean_applicant(applicant)
+    dossier = _new_dossier(
         procedure=procedure,
         unit=unit,
         channel=channel,
         status=Status.RECEIVED,
-        applicant=_clean_applicant(applicant),
         green_lane_group=_green_lane(green_lane_group, procedure),
         documents=_documents(documents),
         note=note,
-        on=on,
         received_at_reason=reason,
     )
-    dossier = created.dossier
-    _start_clock(dossier, received_at=received_at, actor=actor)
+    _set_clock(dossier, cal, received_at=received_at, actor=actor)
+    created = _store(dossier, applicant=cleaned, on=on)
+    steps = _open_steps(
+        dossier, list(procedure.steps.all()), cal, received_at=received_at, actor=actor
+    )
     event_note = _("Hẹn trả kết quả %(due)s.") % {"due": _fmt(dossier.due_at)}
     if reason:
         event_note += " " + _("Nhập lùi thời điểm tiếp nhận: %(reason)s") % {"reason": reason}
-    _record(
+    event = _record(
         dossier,
         actor=actor,
         kind=EventKind.RECEIVED,
@@ -596,7 +624,7 @@ def receive_dossier(
         to_unit=unit,
     )
     notices.notify_receipt(dossier=dossier)
-    return created
+    return replace(created, steps=tuple(steps), events=(event,))
 
 
 @transaction.atomic
@@ -625,18 +653,18 @@ def submit_online(
             % {"code": procedure.code, "unit": unit.name},
             field="procedure",
         )
-    created = _create(
+    cleaned = _clean_applicant(applicant)
+    dossier = _new_dossier(
         procedure=procedure,
         unit=unit,
         channel=Channel.ONLINE,
         status=Status.SUBMITTED,
-        applicant=_clean_applicant(applicant),
         green_lane_group=_green_lane(green_lane_group, procedure),
         documents=_documents(documents),
         note=note,
-        on=on,
         submitted_at=now,
     )
+    created = _store(dossier, applicant=cleaned, on=on)
     _record(
         created.dossier,
         actor=None,
@@ -669,7 +697,11 @@ def accept_dossier(*, dossier_id: int, actor: Staff, now: datetime | None = None
             % {"code": dossier.code}
         )
     dossier.status = Status.RECEIVED
-    _start_clock(dossier, received_at=now, actor=actor)
+    cal = calendar_for(dossier.unit)
+    _set_clock(dossier, cal, received_at=now, actor=actor)
+    dossier.save()
+    templates = dossier.procedure.steps.select_related("responsible_unit").order_by("order")
+    _open_steps(dossier, list(templates), cal, received_at=now, actor=actor)
     _record(
         dossier,
         actor=actor,

@@ -229,10 +229,6 @@ def queue_message(
         raise InvalidInput(
             _("Kênh thông báo không hợp lệ: %(channel)s.") % {"channel": channel}, field="channel"
         )
-    if dedupe_key is not None:
-        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     for spec in attachments:
         check_attachment_spec(spec)
     language = language or recipient.language or Language.VI
@@ -264,12 +260,15 @@ def queue_message(
             "channel": Channel(channel).label
         }
     try:
-        with transaction.atomic():  # a savepoint, so a lost race on dedupe_key keeps the caller's
+        # A savepoint: a duplicate dedupe_key (a second call, or a lost race) keeps the caller's
+        # transaction, and the first row is the answer.
+        with transaction.atomic():
             message.save(force_insert=True)
     except IntegrityError:
-        if dedupe_key is None:
+        existing = Message.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        if existing is None:
             raise
-        return Message.objects.get(dedupe_key=dedupe_key)
+        return existing
     if message.status == Status.QUEUED:
         message_id = message.pk
         transaction.on_commit(lambda: enqueue_delivery(message_id), robust=True)

@@ -105,6 +105,14 @@ def test_a_dossier_is_received_with_its_appointment_in_plus_seven(desk, procedur
     assert data["events"][0]["kind"] == "received" and data["events"][0]["actor"] == "tiepnhan"
     again = desk.get(f"/{data['code']}").json()
     assert again["lookup_secret"] is None
+    assert again == {**data, "lookup_secret": None}  # the answer built at reception is the same
+
+
+def test_a_replayed_reception_answers_like_the_first(desk, procedure):
+    key = {"Idempotency-Key": "ca2f1c1e-2b6f-4a1e-9d55-0d3a7b1f4c21"}
+    first = desk.post(body=body(procedure, green_lane="investment"), headers=key).json()
+    again = desk.post(body=body(procedure, green_lane="investment"), headers=key).json()
+    assert again == first and first["green_lane"] == "investment"
 
 
 def test_unknown_procedure_or_unit_and_not_offered_are_422(desk, office, procedure):

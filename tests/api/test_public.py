@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from ninja.responses import NinjaJSONEncoder
 
-from motcua.dossiers.models import Dossier
+from motcua.api.public import _public
+from motcua.dossiers.models import Dossier, PublicSnapshot
+from motcua.dossiers.selectors import get_public_dossier
 from motcua.dossiers.services import (
     accept_dossier,
     complete_step,
@@ -15,6 +19,7 @@ from motcua.dossiers.services import (
     receive_dossier,
     sign_apology,
 )
+from motcua.org.models import Unit
 from tests.dossiers.helpers import APPLICANT
 from tests.factories import make_procedure
 
@@ -113,6 +118,47 @@ def test_the_lookup_shows_the_timeline_without_personal_data(client, office, pro
     for private in ("001099012345", "0912345678", "an@example.vn", "Hàng Bạc", "tiepnhan"):
         assert private not in text
     assert "Nguyễn" not in text
+
+
+def test_the_lookup_follows_every_change_and_reads_names_live(client, office, procedure):
+    created = receive_dossier(
+        actor=office.receptionist,
+        procedure_code=procedure.code,
+        unit_code="TP.01",
+        applicant=APPLICANT,
+    )
+    d = created.dossier
+    before = lookup(client, d.code, created.lookup_secret).json()
+    snapshot = PublicSnapshot.objects.get(dossier=d)
+    assert snapshot.event_id == d.events.order_by("-pk").first().pk
+    assert before["steps"][0]["status"] == "active" and before["status"] == "received"
+
+    complete_step(step_id=d.steps.get(order=1).pk, actor=office.receptionist)
+    Unit.objects.filter(pk=office.ward.pk).update(name="Phường Mới")
+    after = lookup(client, d.code, created.lookup_secret).json()
+    assert after["status"] == "in_progress" and after["steps"][0]["status"] == "done"
+    assert after["unit_name"] == "Phường Mới"
+    assert PublicSnapshot.objects.get(dossier=d).event_id == d.events.order_by("-pk").first().pk
+
+
+def test_the_stored_answer_is_the_answer_the_models_give(client, office, procedure):
+    created = receive_dossier(
+        actor=office.receptionist,
+        procedure_code=procedure.code,
+        unit_code="TP.01",
+        applicant=APPLICANT,
+    )
+    code, secret = created.dossier.code, created.lookup_secret
+    fresh = lookup(client, code, secret)
+    assert fresh["Content-Type"] == "application/json; charset=utf-8"
+    served_from_snapshot = lookup(client, code, secret)
+    expected = json.loads(
+        json.dumps(_public(get_public_dossier(code)).model_dump(), cls=NinjaJSONEncoder)
+    )
+    assert fresh.json() == served_from_snapshot.json() == expected
+    # a snapshot that does not match the last event is never served
+    PublicSnapshot.objects.filter(dossier=created.dossier).update(event_id=-1, body='{"x": 1}')
+    assert lookup(client, code, secret).json() == expected
 
 
 def test_signed_apologies_are_shown_drafts_are_not(client, office, procedure):
