@@ -19,7 +19,7 @@ from motcua.api.dossiers import router as dossiers_router
 from motcua.api.feedback import focal_points_router
 from motcua.api.feedback import public_router as public_feedback_router
 from motcua.api.feedback import router as feedback_router
-from motcua.api.problems import problem
+from motcua.api.problems import PROBLEM_CONTENT_TYPE, problem
 from motcua.api.public import router as public_router
 from motcua.api.stats import router as stats_router
 from motcua.core.errors import DomainError
@@ -33,7 +33,23 @@ class StaffSession(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
-api = NinjaAPI(
+class MotCuaAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says what the errors really are: every response whose
+    schema is Problem is ``application/problem+json`` (django-ninja writes application/json)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    body = content.get("application/json", {}).get("schema", {})
+                    if body.get("$ref", "").endswith("/Problem"):
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = MotCuaAPI(
     title="MotCua API",
     version="1",
     description="Một cửa điện tử — the HTTP contract of ../shared/API.md.",

@@ -9,17 +9,13 @@ from ninja import Query, Router, Schema
 from pydantic import Field as PydanticField
 
 from motcua.api.problems import Problem, not_found
+from motcua.api.schemas import Paging
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import get_procedure_in_force, list_procedures
 from motcua.org.models import Unit
 from motcua.org.selectors import list_memberships
 
 router = Router(tags=["catalog"])
-
-
-class Paging(Schema):
-    limit: int = PydanticField(50, ge=1, le=500)
-    offset: int = PydanticField(0, ge=0)
 
 
 class ProcedureFilters(Schema):
@@ -35,14 +31,14 @@ class UnitOut(Schema):
     parent: str | None
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
     name: str
     mandatory: bool
     copies: int
     form: str
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     order: int
     name: str
     role: str
@@ -68,8 +64,8 @@ class ProcedureOut(Schema):
     result_name: str
     effective_from: str
     units: list[str]
-    required_documents: list[DocumentOut]
-    steps: list[StepOut]
+    required_documents: list[RequiredDocumentOut]
+    steps: list[ProcedureStepOut]
 
 
 class UnitPage(Schema):
@@ -113,11 +109,11 @@ def procedure_out(p: Procedure) -> ProcedureOut:
         effective_from=p.effective_from.isoformat(),
         units=sorted(u.code for u in p.units.all()),
         required_documents=[
-            DocumentOut(name=d.name, mandatory=d.mandatory, copies=d.copies, form=d.form)
+            RequiredDocumentOut(name=d.name, mandatory=d.mandatory, copies=d.copies, form=d.form)
             for d in p.documents.all()
         ],
         steps=[
-            StepOut(
+            ProcedureStepOut(
                 order=s.order,
                 name=s.name,
                 role=s.role,

@@ -21,8 +21,8 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import AwareDatetime, conlist, field_validator
 from pydantic import Field as PydanticField
 
-from motcua.api.catalog import Paging
 from motcua.api.problems import Problem
+from motcua.api.schemas import Paging
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import access, services
 from motcua.dossiers.errors import DossierNotFound, InvalidStatus

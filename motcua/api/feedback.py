@@ -18,6 +18,7 @@ from pydantic import AwareDatetime
 from pydantic import Field as PydanticField
 
 from motcua.api.problems import Problem, problem
+from motcua.api.schemas import Paging
 from motcua.feedback import selectors, services, throttle
 from motcua.feedback.errors import FeedbackNotFound
 from motcua.feedback.models import Channel, Feedback, Status
@@ -97,7 +98,7 @@ class AnswerIn(Schema):
     publish: bool = False
 
 
-class NoteIn(Schema):
+class FeedbackNoteIn(Schema):
     note: str = ""
 
 
@@ -164,7 +165,7 @@ class FeedbackPage(Schema):
     items: list[FeedbackOut]
 
 
-class FeedbackFilters(Schema):
+class FeedbackFilters(Paging):
     status: StatusName | None = None
     overdue: bool | None = None
     unit: str | None = PydanticField(None, max_length=40, description="unit code (and below)")
@@ -172,8 +173,6 @@ class FeedbackFilters(Schema):
     category: CategoryName | None = None
     green_lane: bool | None = None
     dossier_code: str | None = PydanticField(None, max_length=64)
-    limit: int = PydanticField(50, ge=1, le=500)
-    offset: int = PydanticField(0, ge=0)
 
 
 class PublicFeedbackIn(Schema):
@@ -231,11 +230,6 @@ class PublishedPage(Schema):
 class FocalPointPage(Schema):
     count: int
     items: list[FocalPointOut]
-
-
-class Paging(Schema):
-    limit: int = PydanticField(50, ge=1, le=500)
-    offset: int = PydanticField(0, ge=0)
 
 
 # -------------------------------------------------------------------------------- helpers
@@ -448,14 +442,16 @@ def answer(request: HttpRequest, payload: AnswerIn, feedback_id: int = FeedbackI
 
 
 @router.post("/{feedback_id}/close", response={200: FeedbackOut, **ERRORS})
-def close(request: HttpRequest, payload: NoteIn, feedback_id: int = FeedbackId) -> object:
+def close(request: HttpRequest, payload: FeedbackNoteIn, feedback_id: int = FeedbackId) -> object:
     """Supervisor: the answer is good; the item is closed."""
     services.close_feedback(feedback_id=feedback_id, actor=_staff(request), note=payload.note)
     return _detail(request, feedback_id)
 
 
 @router.post("/{feedback_id}/return", response={200: FeedbackOut, **ERRORS})
-def return_to_unit(request: HttpRequest, payload: NoteIn, feedback_id: int = FeedbackId) -> object:
+def return_to_unit(
+    request: HttpRequest, payload: FeedbackNoteIn, feedback_id: int = FeedbackId
+) -> object:
     """Supervisor: the answer is not good enough; back to the unit with the reason (`note`)."""
     services.return_feedback(feedback_id=feedback_id, actor=_staff(request), note=payload.note)
     return _detail(request, feedback_id)

@@ -6,6 +6,8 @@
   window in a table, so every process and every server behind a load balancer sees the same count
   (Django's default cache is per process). A bucket over its limit answers 429 until its oldest
   counted attempt leaves the window. Old rows of a bucket are deleted when it is hit again.
+* Upkeep: `purge_access_rows` (nightly, `dossiers.tasks`) deletes long-expired tokens and old
+  counted attempts, so neither table grows without end.
 * Idempotency: the first POST with an ``Idempotency-Key`` inserts a row (scope, key, hash of the
   body) in the same transaction as the dossier; a concurrent or later retry waits on / finds that
   row and gets the first dossier again (its look-up secret derived again from the stored nonce),
@@ -104,6 +106,23 @@ def count_attempt(bucket: str, limit: Limit, *, now: datetime | None = None) -> 
 
 def forget_attempts(bucket: str) -> None:
     RateLimitHit.objects.filter(bucket=bucket).delete()
+
+
+# ------------------------------------------------------------------------------------ upkeep
+#: An expired token is kept this long (who held which token, for an inquiry), then deleted.
+KEEP_EXPIRED_TOKENS = timedelta(days=30)
+#: Counted attempts older than this no longer count for any limit (every window is shorter).
+KEEP_COUNTED_ATTEMPTS = timedelta(days=1)
+
+
+def purge_access_rows(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete the tokens expired more than KEEP_EXPIRED_TOKENS ago and the counted attempts
+    older than KEEP_COUNTED_ATTEMPTS; returns how many of each. Idempotency records are kept: a
+    counter PC may retry a reception long after, and must get its first dossier back."""
+    now = now or timezone.now()
+    tokens, _ = ApiToken.objects.filter(expires_at__lt=now - KEEP_EXPIRED_TOKENS).delete()
+    attempts, _ = RateLimitHit.objects.filter(at__lt=now - KEEP_COUNTED_ATTEMPTS).delete()
+    return {"tokens": tokens, "attempts": attempts}
 
 
 # ------------------------------------------------------------------------------- idempotency

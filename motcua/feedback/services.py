@@ -65,6 +65,7 @@ from motcua.feedback.selectors import (
 )
 from motcua.notifications import services as notices
 from motcua.org.models import Staff, Unit
+from motcua.workdays.models import FIRST_YEAR
 from motcua.workdays.rules import CalendarError
 from motcua.workdays.services import calendar_for
 
@@ -421,6 +422,12 @@ def receive_feedback(
         raise InvalidInput(
             _("Thời điểm tiếp nhận %(at)s ở tương lai; chỉ được nhập thời điểm đã qua.")
             % {"at": _fmt(received_at)},
+            field="received_at",
+        )
+    elif received_at.year < FIRST_YEAR:
+        raise InvalidInput(
+            _("Thời điểm tiếp nhận %(at)s nằm ngoài lịch làm việc của hệ thống (từ năm %(year)s).")
+            % {"at": _fmt(received_at), "year": FIRST_YEAR},
             field="received_at",
         )
 

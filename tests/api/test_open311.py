@@ -10,7 +10,6 @@ from xml.etree import ElementTree as ET  # noqa: S405 — parsing our own server
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from motcua.feedback.models import Category, Feedback
 from motcua.feedback.services import (
@@ -43,13 +42,6 @@ REQUEST_FIELDS = [
     "long",
     "media_url",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def xml(answer):

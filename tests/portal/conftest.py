@@ -26,16 +26,6 @@ def submitted(office, birth):
     return submit_online(procedure_code=birth.code, unit_code=office.ward.code, applicant=APPLICANT)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The feedback form's rate limit counts in Django's cache: start every test at zero."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def media(settings, tmp_path):
     """Uploads go to a folder of the test (MEDIA_ROOT)."""

@@ -1,0 +1,20 @@
+"""Periodic upkeep of the dossier app's access tables (Huey)."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from motcua.dossiers.access import purge_access_rows
+
+logger = logging.getLogger("motcua.dossiers")
+
+
+@db_periodic_task(crontab(hour="2", minute="15"), name="dossiers.purge_access_rows")
+def purge_access_rows_task() -> None:
+    """Every night at 02:15: long-expired API tokens and old counted attempts."""
+    purged = purge_access_rows()
+    if any(purged.values()):
+        logger.info("access rows purged: %s", purged)

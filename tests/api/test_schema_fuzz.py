@@ -1,0 +1,98 @@
+"""Schemathesis over real HTTP: every endpoint of /api/v1/openapi.json (the dossier endpoints
+among them), called with generated input by a receptionist holding a bearer token, never answers
+5xx and every answer — status, content type, headers, body — is one the document describes
+(API.md, Conventions).
+
+The server is pytest-django's live server on 127.0.0.1, on the suite's database (SQLite or
+PostgreSQL). Examples per operation are bounded so the suite stays fast; the generated cases
+include invalid ones (wrong types, missing fields, NUL characters)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
+
+from motcua.dossiers.access import issue_token
+from motcua.dossiers.services import receive_dossier
+from tests.dossiers.helpers import APPLICANT
+from tests.factories import make_procedure
+
+pytestmark = pytest.mark.server
+
+#: A request the schema allows may still be refused for what it means (an unknown unit, a code
+#: that does not exist): that is a 404/409/422 with a problem document, not a broken contract.
+UNCHECKED = positive_data_acceptance
+
+#: Generated calls per operation: the same ones on every run, unless FUZZ_EXAMPLES=N asks for N
+#: random ones (``FUZZ_EXAMPLES=200 pytest tests/api/test_schema_fuzz.py --hypothesis-seed=7``).
+EXPLORE = os.environ.get("FUZZ_EXAMPLES")
+EXAMPLES = int(EXPLORE or 25)
+
+
+@pytest.fixture
+def api_schema(live_server, transactional_db, office):
+    procedure = make_procedure(units=[office.ward], online_mode="full")
+    receive_dossier(
+        actor=office.receptionist,
+        procedure_code=procedure.code,
+        unit_code=office.ward.code,
+        applicant=APPLICANT,
+    )
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
+    return schema
+
+
+@pytest.fixture
+def token(office):
+    return issue_token(staff=office.receptionist)[0]
+
+
+def test_every_endpoint_keeps_its_contract(api_schema, token, live_server):
+    headers = {"Authorization": f"Bearer {token}"}
+    failures: list[str] = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 40, [op.label for op in operations]
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=EXPLORE is None,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            case.call_and_validate(
+                base_url=live_server.url, headers=headers, excluded_checks=[UNCHECKED]
+            )
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # each operation reported, then it fails
+            failures.append(f"{operation.label}: {exc}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_no_two_response_shapes_share_a_name():
+    """django-ninja names each OpenAPI component after its class: two classes of one name would
+    leave one of them described by the other's schema."""
+    import inspect
+
+    from ninja import Schema
+
+    from motcua.api import api as _api  # noqa: F401 - imports every router module
+
+    names: dict[str, set[str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("motcua.api."):
+            continue
+        for name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, Schema) and value.__module__ == module_name:
+                names.setdefault(name, set()).add(module_name)
+    assert not {name: where for name, where in names.items() if len(where) > 1}
