@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import io
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
+from pypdf import PdfReader
 
+from motcua.dossiers.services import ApplicantData, draft_apology, receive_dossier, sign_apology
 from motcua.notifications import defaults
 from motcua.notifications.channels import normalize_phone, register_attachment_renderer
 from motcua.notifications.models import Message
@@ -20,8 +24,10 @@ from motcua.notifications.services import (
     resend_message,
     sweep_stuck_messages,
 )
+from tests.factories import make_procedure
 from tests.notifications.fakes import free_port
 
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CITIZEN = Recipient(name="Nguyễn Thị Lan", email="lan@example.vn", phone="0912 345 678")
 Status = Message.Status
 
@@ -176,6 +182,36 @@ def test_an_email_with_its_pdf_forms_goes_through_smtp(db, smtp_server):
         ("mau-04-thu-xin-loi.pdf", "application/pdf", pdf),
         ("mau-01.pdf", "application/pdf", b"%PDF-1.4 H26.74-260309-0001"),
     ]
+
+
+def test_the_signed_apology_goes_by_email_with_its_mau_04(db, office, smtp_server, time_machine):
+    time_machine.move_to(datetime(2026, 1, 19, 9, tzinfo=VN), tick=False)
+    procedure = make_procedure(units=[office.ward])
+    created = receive_dossier(
+        actor=office.receptionist,
+        procedure_code=procedure.code,
+        unit_code=office.ward.code,
+        applicant=ApplicantData(name="Nguyễn Thị Lan", email="lan@example.vn"),
+    )
+    apology = draft_apology(
+        dossier_id=created.dossier.pk,
+        actor=office.receptionist,
+        reason="Cần xác minh thêm với Công an phường",
+        new_due_at=datetime(2026, 1, 29, 17, tzinfo=VN),
+    )
+    sign_apology(apology_id=apology.pk, actor=office.leader)
+    message = Message.objects.get(dossier_id=created.dossier.pk, template_code="dossier_apology")
+    assert [a["renderer"] for a in message.attachments] == ["dossier_form"]
+
+    assert deliver_message(message.pk).status == "sent"
+    (mail,) = smtp_server.deliveries
+    ((filename, mimetype, content),) = mail.attachments
+    assert (filename, mimetype) == (
+        f"mau-04-thu-xin-loi-{created.dossier.code}.pdf",
+        "application/pdf",
+    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert created.dossier.code in text and "Cần xác minh thêm với Công an phường" in text
 
 
 def test_an_unreachable_smtp_server_is_a_transient_failure(db, notify_settings):
