@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
     Event,
     SupplementRequest,
 )
+from motcua.dossiers.official_forms import render_form_pdf
 from motcua.dossiers.selectors import (
     current_step,
     dossier_is_overdue,
@@ -42,7 +43,6 @@ from motcua.dossiers.selectors import (
     step_is_overdue,
     with_details,
 )
-from motcua.office.pdf import render_form_pdf
 from motcua.org.models import Staff
 
 router = Router(tags=["dossiers"])

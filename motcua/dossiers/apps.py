@@ -16,3 +16,9 @@ class DossiersConfig(AppConfig):
         register = getattr(workdays_services, "register_recomputer", None)
         if register is not None:
             register(recompute_deadlines)
+
+        # The official forms go with the e-mails that announce them (the signed apology).
+        from motcua.dossiers.official_forms import render_attachment
+        from motcua.notifications.channels import register_attachment_renderer
+
+        register_attachment_renderer("dossier_form")(render_attachment)

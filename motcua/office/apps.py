@@ -6,6 +6,3 @@ class OfficeConfig(AppConfig):
     name = "motcua.office"
     label = "office"
     verbose_name = _("Trang làm việc của cán bộ")
-
-    def ready(self) -> None:
-        from motcua.office import attachments  # noqa: F401 - registers the "dossier_form" renderer

@@ -8,9 +8,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.dossiers.official_forms import (
+    FormNotAvailable,
+    UnknownForm,
+    render_form_pdf,
+    render_logbook_pdf,
+)
 from motcua.office.dossier_views import find_dossier, get_viewer
 from motcua.office.forms import LogbookForm
-from motcua.office.pdf import FormNotAvailable, UnknownForm, render_form_pdf, render_logbook_pdf
 from motcua.office.selectors import list_logbook, units_for
 
 

@@ -21,10 +21,10 @@ from motcua.catalog.selectors import get_procedure_in_force, list_procedures
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Status
+from motcua.dossiers.official_forms import IntakeAnswer, render_intake_pdf
 from motcua.dossiers.selectors import list_dossiers
 from motcua.office.dossier_views import get_viewer, is_htmx
 from motcua.office.forms import ReceptionForm
-from motcua.office.pdf import IntakeAnswer, render_intake_pdf
 from motcua.office.pdf_views import pdf_response
 from motcua.office.selectors import Viewer, units_for
 from motcua.org.models import Role, Unit

@@ -13,8 +13,8 @@ from motcua.catalog.models import Field
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
 from motcua.dossiers.models import Dossier
 from tests.dossiers.helpers import at
+from tests.dossiers.test_official_forms import text_of
 from tests.factories import make_procedure
-from tests.office.test_forms_pdf import text_of
 from tests.office.test_worklist import bulk_dossiers
 
 pytestmark = pytest.mark.django_db

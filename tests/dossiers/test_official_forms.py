@@ -17,14 +17,14 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from motcua.dossiers import services
-from motcua.dossiers.selectors import get_dossier_for
-from motcua.office.pdf import (
+from motcua.dossiers.official_forms import (
     QR_BORDER,
     FormNotAvailable,
     UnknownForm,
     qr_data_uri,
     render_form_pdf,
 )
+from motcua.dossiers.selectors import get_dossier_for
 from tests.dossiers.helpers import APPLICANT, at, receive
 from tests.factories import make_procedure
 

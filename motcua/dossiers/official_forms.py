@@ -1,5 +1,5 @@
 """The official forms as PDF (DOMAIN §4), rendered by WeasyPrint from HTML templates under
-``office/forms/`` with Noto Serif / DejaVu Serif, so that every Vietnamese diacritic prints.
+``dossiers/forms/`` with Noto Serif / DejaVu Serif, so that every Vietnamese diacritic prints.
 
 * :func:`render_form_pdf` — one form of one dossier: ``receipt`` (Mẫu 01), ``supplement-request``
   (Mẫu 02), ``refusal`` (Mẫu 03), ``apology`` (Mẫu 04), ``control-sheet`` (the process control
@@ -39,6 +39,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.dossiers.selectors import with_details
 from motcua.org.models import Staff, Unit
 
 # WeasyPrint reports each rendering step at INFO; a server has no use for them.
@@ -75,7 +76,7 @@ def _html_to_pdf(html: str) -> bytes:
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
     with translation.override("vi"):
-        html = render_to_string(f"office/forms/{template}", context)
+        html = render_to_string(f"dossiers/forms/{template}", context)
     return _html_to_pdf(html)
 
 
@@ -361,3 +362,12 @@ def render_logbook_pdf(*, unit: Unit, first: date, last: date, dossiers: list[Do
         "place": _place(unit),
     }
     return _render("logbook.html", ctx)
+
+
+# ------------------------------------------------------------------------------ by e-mail
+def render_attachment(*, dossier_id: int, form: str, apology_id: int | None = None) -> bytes:
+    """The notifications' "dossier_form" attachment renderer (registered by
+    `DossiersConfig.ready()`): `notify_apology` queues the signed apology (Mẫu 04) with its
+    e-mail, and the worker renders it here when it sends the message."""
+    dossier = with_details(Dossier.objects.filter(pk=dossier_id)).get()
+    return render_form_pdf(dossier, form, item_id=apology_id)
