@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from motcua.org.models import Staff, Unit
 from tests.factories import make_staff, make_unit
@@ -14,14 +13,6 @@ from tests.factories import make_staff, make_unit
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Every test starts with an empty cache: the throttles count in it, per process."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

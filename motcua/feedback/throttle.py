@@ -1,10 +1,9 @@
 """Rate limits for the public doors (web form, Open311 POST, look-ups by secret).
 
-A fixed-window counter per key in Django's cache (`cache.add` then `cache.incr`, both atomic in
-the cache backends Django ships). With the default local-memory cache each server process counts
-on its own, so N worker processes let through up to N times the limit; set CACHES to a shared
-backend (Redis, Memcached or the database cache) where that matters. The web layer builds the key
-from the client address it trusts (REMOTE_ADDR: put the proxy's real-client header there).
+A sliding window per key, counted in the database (`motcua.dossiers.access`, the same table as the
+login and dossier look-up limits), so every server process and every machine behind a load
+balancer sees one count. The nightly purge removes old rows. The web layer builds the key from
+the client address it trusts (REMOTE_ADDR: put the proxy's real-client header there).
 
 Limits are settings, each (number of requests, window in seconds):
   MOTCUA_FEEDBACK_RATE_LIMIT   public web form and Open311 POST   default (10, 600)
@@ -13,11 +12,12 @@ Limits are settings, each (number of requests, window in seconds):
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+
+from motcua.dossiers.access import Limit, count_attempt, retry_after
 
 DEFAULT_FEEDBACK_LIMIT = (10, 600)
 DEFAULT_LOOKUP_LIMIT = (20, 600)
@@ -42,33 +42,22 @@ def lookup_limit() -> tuple[int, int]:
     return _limit("MOTCUA_LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
 
 
-def _bucket(key: str, window: int, now: float) -> tuple[str, int]:
-    index = int(now // window)
-    retry = int((index + 1) * window - now) + 1
-    return f"motcua:throttle:{key}:{window}:{index}", retry
+def _as_limit(limit: tuple[int, int]) -> Limit:
+    return Limit(attempts=limit[0], window=timedelta(seconds=limit[1]))
 
 
-def hit(key: str, *, limit: tuple[int, int], now: float | None = None) -> Verdict:
-    """Count one request of `key`; refused once more than `limit[0]` fall in one window."""
-    count_max, window = limit
-    now = time.time() if now is None else now
-    cache_key, retry = _bucket(key, window, now)
-    if cache.add(cache_key, 1, timeout=window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window + 5)
-            count = 1
-    return Verdict(allowed=count <= count_max, retry_after_seconds=retry)
+def hit(key: str, *, limit: tuple[int, int], now: datetime | None = None) -> Verdict:
+    """Count one request of `key`, unless `key` already has `limit[0]` counted requests in the
+    last `limit[1]` seconds: then it is refused (and not counted) until the oldest leaves."""
+    wait = retry_after(key, _as_limit(limit), now=now)
+    if wait is not None:
+        return Verdict(allowed=False, retry_after_seconds=wait)
+    count_attempt(key, _as_limit(limit), now=now)
+    return Verdict(allowed=True, retry_after_seconds=0)
 
 
-def is_blocked(key: str, *, limit: tuple[int, int], now: float | None = None) -> Verdict:
+def is_blocked(key: str, *, limit: tuple[int, int], now: datetime | None = None) -> Verdict:
     """Whether `key` is over its limit, without counting (for failed look-ups: only misses
     count)."""
-    count_max, window = limit
-    now = time.time() if now is None else now
-    cache_key, retry = _bucket(key, window, now)
-    count = cache.get(cache_key, 0)
-    return Verdict(allowed=count < count_max, retry_after_seconds=retry)
+    wait = retry_after(key, _as_limit(limit), now=now)
+    return Verdict(allowed=wait is None, retry_after_seconds=wait or 0)
