@@ -184,6 +184,8 @@ def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
     body = row.snapshot
     if body is None or row.snapshot_event_id != row.last_event_id:
         body = _snapshot(code, row.last_event_id)
+        if body is None:  # deleted in between
+            return _not_found()
     live = json.dumps(
         {
             "code": code,
@@ -199,13 +201,13 @@ def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
 LIVE_FIELDS = frozenset({"code", "procedure", "unit", "unit_name"})
 
 
-def _snapshot(code: str, last_event_id: int | None) -> str:
+def _snapshot(code: str, last_event_id: int | None) -> str | None:
     """Build the public JSON of dossier ``code`` (without LIVE_FIELDS) and keep it as of
     ``last_event_id``, read BEFORE the models: a change committed in between leaves a snapshot
     newer than its event id, which the next look-up rebuilds."""
     dossier = get_public_dossier(code)
-    if dossier is None:  # deleted in between
-        return "{}"
+    if dossier is None:
+        return None
     data = {k: v for k, v in _public(dossier).model_dump().items() if k not in LIVE_FIELDS}
     body = json.dumps(data, cls=NinjaJSONEncoder)
     if last_event_id is not None:
