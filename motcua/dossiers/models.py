@@ -348,7 +348,12 @@ class Event(models.Model):
         verbose_name = _("nhật ký xử lý hồ sơ")
         verbose_name_plural = _("nhật ký xử lý hồ sơ")
         ordering = ("dossier", "at", "pk")
-        indexes = [models.Index(fields=("dossier", "at"), name="event_dossier_at")]
+        indexes = [
+            models.Index(fields=("dossier", "at"), name="event_dossier_at"),
+            # The dossier's last event in one probe (the public look-up's snapshot check): with
+            # the dossier index alone, MAX(id) walks the whole table backwards from the newest.
+            models.Index(fields=("dossier", "id"), name="event_dossier_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.at:%d/%m/%Y %H:%M} {self.kind}"
