@@ -1,10 +1,13 @@
-"""The two small time helpers every service shares."""
+"""The small time helpers every service shares."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import InvalidInput
 
 
 def resolve_now(now: datetime | None) -> datetime:
@@ -21,3 +24,20 @@ def format_local(at: datetime | None) -> str:
     if at is None:
         return "—"
     return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+
+
+def past_reception(at: datetime, *, now: datetime, field: str = "received_at") -> datetime:
+    """A reception time entered by staff after the fact: with its zone, and not in the future
+    (InvalidInput naming ``field`` otherwise)."""
+    if timezone.is_naive(at):
+        raise InvalidInput(
+            _("Thời điểm tiếp nhận phải kèm múi giờ, ví dụ 2026-01-20T09:30:00+07:00."),
+            field=field,
+        )
+    if at > now:
+        raise InvalidInput(
+            _("Thời điểm tiếp nhận %(at)s ở tương lai; chỉ được nhập thời điểm đã qua.")
+            % {"at": format_local(at)},
+            field=field,
+        )
+    return at

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -158,8 +159,6 @@ def public_lookup_row(code: str, *, bucket: str, since: datetime) -> PublicLooku
     params = [bucket, connection.ops.adapt_datetimefield_value(since), code]
     if connection.vendor == "postgresql":
         # A server-side prepared statement: PostgreSQL plans this join once per connection.
-        import psycopg
-
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as raw:
             raw.execute(_public_lookup_sql(), params, prepare=True)

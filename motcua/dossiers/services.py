@@ -54,7 +54,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure, ProcedureStep
 from motcua.catalog.selectors import get_procedure_to_receive
-from motcua.core.clock import format_local, resolve_now
+from motcua.core.clock import format_local, past_reception, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers import rules
 from motcua.dossiers.codes import next_code
@@ -240,6 +240,16 @@ def _steps(dossier: Dossier) -> list[DossierStep]:
 
 def _open_step(steps: Sequence[DossierStep]) -> DossierStep | None:
     return next((s for s in steps if s.status in (StepStatus.ACTIVE, StepStatus.PAUSED)), None)
+
+
+def _pick_step(steps: Sequence[DossierStep], step_id: int | None) -> DossierStep | None:
+    """Step ``step_id`` of the dossier (422 when it is another dossier's), or its open step."""
+    if step_id is None:
+        return _open_step(steps)
+    step = next((s for s in steps if s.pk == step_id), None)
+    if step is None:
+        raise InvalidInput(_("Bước xử lý không thuộc hồ sơ này."), field="step")
+    return step
 
 
 def _record(
@@ -575,17 +585,7 @@ def receive_dossier(
     if received_at is None:
         received_at = now
     else:
-        if timezone.is_naive(received_at):
-            raise InvalidInput(
-                _("Thời điểm tiếp nhận phải kèm múi giờ, ví dụ 2026-01-20T09:30:00+07:00."),
-                field="received_at",
-            )
-        if received_at > now:
-            raise InvalidInput(
-                _("Thời điểm tiếp nhận %(at)s ở tương lai; chỉ được nhập thời điểm đã qua.")
-                % {"at": _fmt(received_at)},
-                field="received_at",
-            )
+        past_reception(received_at, now=now)
         reason = _text(
             received_at_reason,
             field="received_at_reason",
@@ -759,13 +759,7 @@ def assign_step(
             _("Hồ sơ %(code)s đang ở trạng thái “%(status)s”; không thể phân công.")
             % {"code": dossier.code, "status": Status(dossier.status).label}
         )
-    steps = _steps(dossier)
-    if step_id is None:
-        step = _open_step(steps)
-    else:
-        step = next((s for s in steps if s.pk == step_id), None)
-        if step is None:
-            raise InvalidInput(_("Bước xử lý không thuộc hồ sơ này."), field="step")
+    step = _pick_step(_steps(dossier), step_id)
     if step is None:  # pragma: no cover - an open dossier always has an open step
         raise InvalidStatus(_("Hồ sơ không có bước đang xử lý."))
     if step.status == StepStatus.DONE:
@@ -1118,13 +1112,7 @@ def draft_apology(
             _("Hồ sơ %(code)s đang ở trạng thái “%(status)s”; không lập phiếu xin lỗi được.")
             % {"code": dossier.code, "status": Status(dossier.status).label}
         )
-    steps = _steps(dossier)
-    if step_id is None:
-        step = _open_step(steps)
-    else:
-        step = next((s for s in steps if s.pk == step_id), None)
-        if step is None:
-            raise InvalidInput(_("Bước xử lý không thuộc hồ sơ này."), field="step")
+    step = _pick_step(_steps(dossier), step_id)
     if step is None or step.status not in (StepStatus.ACTIVE, StepStatus.PAUSED):
         raise StepNotActive(_("Chỉ lập phiếu xin lỗi cho bước đang xử lý."))
     _require_step_actor(

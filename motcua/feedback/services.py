@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.clock import format_local, resolve_now
+from motcua.core.clock import format_local, past_reception, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers.models import Dossier, Event
 from motcua.feedback import rules
@@ -413,18 +413,7 @@ def receive_feedback(
 
     if actor is None or received_at is None:
         received_at = now
-    elif timezone.is_naive(received_at):
-        raise InvalidInput(
-            _("Thời điểm tiếp nhận phải kèm múi giờ, ví dụ 2026-03-02T09:00:00+07:00."),
-            field="received_at",
-        )
-    elif received_at > now:
-        raise InvalidInput(
-            _("Thời điểm tiếp nhận %(at)s ở tương lai; chỉ được nhập thời điểm đã qua.")
-            % {"at": _fmt(received_at)},
-            field="received_at",
-        )
-    elif received_at.year < FIRST_YEAR:
+    elif past_reception(received_at, now=now).year < FIRST_YEAR:
         raise InvalidInput(
             _("Thời điểm tiếp nhận %(at)s nằm ngoài lịch làm việc của hệ thống (từ năm %(year)s).")
             % {"at": _fmt(received_at), "year": FIRST_YEAR},
