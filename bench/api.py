@@ -1,14 +1,14 @@
 """Throughput and latency of the dossier API under wrk, on PostgreSQL. Prints figures, asserts nothing.
 
 Run from the repository root: ``python bench/api.py [--duration 10] [--connections 16]
-[--workers 4] [--rounds 3]``; each round runs the four scenarios in turn, and the medians of the
-rounds give the two ratios the targets speak of (b/a and d/c). It needs ``wrk`` (``make bench``
-installs it) and a PostgreSQL server: the database of DATABASE_URL, default
+[--workers 4] [--rounds 3]``; each round runs the five scenarios in turn, and the medians of the
+rounds give the two ratios the targets speak of (b/a and d/c), and e/c. It needs ``wrk``
+(``make bench`` installs it) and a PostgreSQL server: the database of DATABASE_URL, default
 ``postgres://postgres@127.0.0.1:5432/motcua_bench`` (created if missing, migrated, loaded with
 the demo city; the rows the bench makes are left behind).
 
-Four scenarios, each against gunicorn (sync workers) serving this module's WSGI application —
-the MotCua URLs plus two bare views that show what Django and the database cost alone:
+Five scenarios, each against gunicorn (sync workers) serving this module's WSGI application —
+the MotCua URLs plus three bare views that show what Django and the database cost alone:
 
 a. ``GET /bench/read/<pk>`` — a bare Django view reading one dossier row by primary key;
 b. ``GET /api/v1/public/dossiers/<code>?secret=…`` — the public look-up: one query for the
@@ -18,7 +18,12 @@ c. ``POST /bench/insert`` — a bare Django view inserting one row;
 d. ``POST /api/v1/dossiers`` — reception through the API with a bearer token (the token, the
    unit and the receptionist's role, the procedure version and its steps, the code counter's
    upsert, the dossier, the applicant, the steps in one insert, the event, the notice in the
-   outbox and its hand-off to the task queue), spread over the demo wards.
+   outbox and its hand-off to the task queue), spread over the demo wards;
+e. ``POST /bench/reception-floor`` — the floor under (d): a bare view writing, as raw SQL, only
+   the statements no reception can do without — the token, the code counter's upsert and the
+   rows of a received dossier (dossier, applicant, steps, event, notice) copied from one the
+   service received; no reads (as if cached), no validation, no rendering, no task hand-off.
+   e/c says how far any implementation of reception over these tables could go on this machine.
 """
 
 from __future__ import annotations
@@ -63,6 +68,89 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"id": row.pk}, status=201)
 
 
+class _Floor:
+    """What the floor of a reception writes, prepared once per process from a dossier received
+    through the service: the INSERT statements of its tables and the values of its rows."""
+
+    def __init__(self) -> None:
+        from motcua.dossiers.models import Applicant, Dossier, DossierStep, Event
+        from motcua.notifications.models import Message
+
+        dossier = Dossier.objects.filter(status="received").select_related("unit").latest("pk")
+        self.unit_id, self.unit_code = dossier.unit_id, dossier.unit.code
+        self.dossier = self._rows(Dossier, [dossier])
+        self.applicant = self._rows(Applicant, [dossier.applicant])
+        self.steps = self._rows(DossierStep, list(dossier.steps.order_by("order")))
+        self.event = self._rows(Event, list(dossier.events.all()[:1]))
+        self.message = self._rows(Message, [Message.objects.filter(dossier_id=dossier.pk).first()])
+
+    @staticmethod
+    def _rows(model: Any, objs: list[Any]) -> tuple[str, list[str], list[list[Any]]]:
+        from django.db import connection
+
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        q = connection.ops.quote_name
+        # names from the models' _meta, values bound
+        columns = ", ".join(q(f.column) for f in fields)
+        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(objs))
+        table, pk = q(model._meta.db_table), q(model._meta.pk.column)
+        sql = f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {pk}"  # noqa: S608
+        values = [
+            [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs
+        ]
+        return sql, [f.attname for f in fields], values
+
+    def insert(self, cursor: Any, rows: tuple[str, list[str], list[list[Any]]], **set_: Any) -> int:
+        sql, names, values = rows
+        params: list[Any] = []
+        for row in values:
+            params += [set_.get(name, value) for name, value in zip(names, row, strict=True)]
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+_floor: _Floor | None = None
+
+
+@csrf_exempt
+def reception_floor(request: HttpRequest) -> HttpResponse:
+    """The floor under any reception: the statements it cannot do without, as raw SQL in a bare
+    view — the bearer token, the code counter's upsert, and the rows of a received dossier (the
+    dossier, its applicant, its steps, its event, its notice in the outbox), copied from one the
+    service received. No reading of the unit, the role, the procedure or the calendar (as if
+    cached), no validation, no notice rendering, no hand-off to the task queue."""
+    import hashlib
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from motcua.dossiers.codes import _upsert_sql, format_code
+    from motcua.dossiers.models import ApiToken
+
+    global _floor
+    if _floor is None:
+        _floor = _Floor()
+    f = _floor
+    token = request.headers.get("Authorization", "").partition(" ")[2]
+    today = timezone.localdate()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT staff_id FROM {ApiToken._meta.db_table} "  # noqa: S608
+            "WHERE token_hash = %s AND expires_at > %s",
+            [hashlib.sha256(token.encode()).hexdigest(), timezone.now()],
+        )
+        if cursor.fetchone() is None:
+            return JsonResponse({"detail": "no token"}, status=401)
+        cursor.execute(_upsert_sql(), [f.unit_id, today])
+        code = format_code(f.unit_code, today, cursor.fetchone()[0])
+        pk = f.insert(cursor, f.dossier, code=code)
+        f.insert(cursor, f.applicant, dossier_id=pk)
+        f.insert(cursor, f.steps, dossier_id=pk)
+        f.insert(cursor, f.event, dossier_id=pk)
+        f.insert(cursor, f.message, dossier_id=pk, dedupe_key=f"bench:{pk}")
+    return JsonResponse({"code": code}, status=201)
+
+
 urlpatterns: list[Any] = []  # filled once Django is set up (see _application)
 
 
@@ -76,6 +164,7 @@ def _application() -> Any:
     urlpatterns[:] = [
         path("bench/read/<int:pk>", bare_read),
         path("bench/insert", bare_insert),
+        path("bench/reception-floor", reception_floor),
         path("", include("motcua.urls")),
     ]
     return app
@@ -219,7 +308,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--lookups", type=int, default=200, help="dossiers to look up")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four scenarios")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the five scenarios")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -272,6 +361,15 @@ def main() -> None:
             ("b. public look-up by code and secret", _lua_get_paths(lookups)),
             ("c. bare view, insert one row", _lua_post([("/bench/insert", {}, "")])),
             ("d. reception through the API", _lua_post(receptions)),
+            (
+                "e. floor of a reception, raw SQL",
+                _lua_post(
+                    [
+                        ("/bench/reception-floor", {"Authorization": headers["Authorization"]}, "")
+                        for _path, headers, _body in receptions
+                    ]
+                ),
+            ),
         ]
         # warm up: every worker sets Django up on its first request
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
@@ -280,7 +378,7 @@ def main() -> None:
         print(
             f"PostgreSQL, gunicorn {args.workers} sync workers, wrk {args.threads} threads "
             f"{args.connections} connections {args.duration} s each, {os.cpu_count()} CPUs, "
-            f"{args.rounds} rounds of a-b-c-d"
+            f"{args.rounds} rounds of a-b-c-d-e"
         )
         rates: dict[str, list[float]] = {name: [] for name, _ in scenarios}
         for round_no in range(1, args.rounds + 1):
@@ -293,12 +391,13 @@ def main() -> None:
                     rates[name].append(float(r["rps"]))
         # A neighbour's load shifts single runs; the medians of the rounds compare steadier.
         med = {name: statistics.median(v) for name, v in rates.items() if v}
-        a, b, c, d = (med.get(name, 0.0) for name, _ in scenarios)
+        a, b, c, d, e = (med.get(name, 0.0) for name, _ in scenarios)
         print(
             "median req/s: " + ", ".join(f"{name[:1]} {value:.2f}" for name, value in med.items())
         )
         if a and c:
             print(f"b/a = {b / a:.2f} (target >= 0.8)    d/c = {d / c:.2f} (target >= 0.4)")
+            print(f"e/c = {e / c:.2f} (the floor: what no reception through these tables can beat)")
     finally:
         server.terminate()
         server.wait(timeout=10)
