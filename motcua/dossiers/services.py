@@ -980,15 +980,7 @@ def _resume_clock(dossier: Dossier, step: DossierStep | None, *, now: datetime) 
                 step.due_at = _shift(step_cal, step.due_at, step.paused_at, now)
                 step.paused_working += _hours(step_cal.working_hours_between(step.paused_at, now))
         elif policy == Procedure.SupplementPolicy.RESTART and dossier.paused_at is not None:
-            procedure = dossier.procedure
-            effective, due = rules.appointment(
-                cal,
-                received_at=now,
-                legal_working_days=procedure.legal_working_days,
-                legal_working_hours=procedure.legal_working_hours,
-                deadline_mode=procedure.deadline_mode,
-                cutoff=procedure.cutoff_time,
-            )
+            effective, due, green = _dues(dossier, cal, received_at=now)
             paused = _hours(cal.working_hours_between(dossier.paused_at, now))
             dossier.effective_received_at = effective
             dossier.due_at = (
@@ -996,12 +988,7 @@ def _resume_clock(dossier: Dossier, step: DossierStep | None, *, now: datetime) 
             )
             dossier.original_due_at = due
             if dossier.green_lane:
-                dossier.green_lane_due_at = rules.green_lane_due(
-                    cal,
-                    effective_received_at=effective,
-                    hours=procedure.green_lane_hours,
-                    due_at=due,
-                )
+                dossier.green_lane_due_at = green
             if step is not None:
                 step.started_at = now
                 step.due_at = calendar_for(step.unit).add_working_hours(

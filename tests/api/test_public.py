@@ -16,11 +16,10 @@ from motcua.dossiers.services import (
     accept_dossier,
     complete_step,
     draft_apology,
-    receive_dossier,
     sign_apology,
 )
 from motcua.org.models import Unit
-from tests.dossiers.helpers import APPLICANT
+from tests.dossiers.helpers import receive
 from tests.factories import make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -121,12 +120,7 @@ def test_the_lookup_shows_the_timeline_without_personal_data(client, office, pro
 
 
 def test_the_lookup_follows_every_change_and_reads_names_live(client, office, procedure):
-    created = receive_dossier(
-        actor=office.receptionist,
-        procedure_code=procedure.code,
-        unit_code="TP.01",
-        applicant=APPLICANT,
-    )
+    created = receive(office, procedure)
     d = created.dossier
     before = lookup(client, d.code, created.lookup_secret).json()
     snapshot = PublicSnapshot.objects.get(dossier=d)
@@ -142,12 +136,7 @@ def test_the_lookup_follows_every_change_and_reads_names_live(client, office, pr
 
 
 def test_the_stored_answer_is_the_answer_the_models_give(client, office, procedure):
-    created = receive_dossier(
-        actor=office.receptionist,
-        procedure_code=procedure.code,
-        unit_code="TP.01",
-        applicant=APPLICANT,
-    )
+    created = receive(office, procedure)
     code, secret = created.dossier.code, created.lookup_secret
     fresh = lookup(client, code, secret)
     assert fresh["Content-Type"] == "application/json; charset=utf-8"
@@ -162,12 +151,7 @@ def test_the_stored_answer_is_the_answer_the_models_give(client, office, procedu
 
 
 def test_signed_apologies_are_shown_drafts_are_not(client, office, procedure):
-    created = receive_dossier(
-        actor=office.receptionist,
-        procedure_code=procedure.code,
-        unit_code="TP.01",
-        applicant=APPLICANT,
-    )
+    created = receive(office, procedure)
     d = created.dossier
     draft_apology(dossier_id=d.pk, actor=office.receptionist, reason="Bản nháp")
     signed = draft_apology(

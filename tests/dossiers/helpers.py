@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from motcua.catalog.models import Field
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
-from motcua.dossiers.services import ApplicantData, Created, receive_dossier
+from motcua.dossiers.services import ApplicantData, Created, receive_dossier, submit_online
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = ApplicantData(
@@ -53,5 +53,17 @@ def receive(office, procedure, *, now=None, **kwargs) -> Created:
         unit_code=kwargs.pop("unit_code", office.ward.code),
         applicant=kwargs.pop("applicant", APPLICANT),
         now=now or at(19, 9),
+        **kwargs,
+    )
+
+
+def submit(office, procedure, *, now=None, **kwargs) -> Created:
+    """An online submission to the office's ward (status submitted), at 08:00 on 19/01 unless
+    told."""
+    return submit_online(
+        procedure_code=procedure.code,
+        unit_code=kwargs.pop("unit_code", office.ward.code),
+        applicant=kwargs.pop("applicant", APPLICANT),
+        now=now or at(19, 8),
         **kwargs,
     )

@@ -25,7 +25,7 @@ from motcua.dossiers.official_forms import (
     render_form_pdf,
 )
 from motcua.dossiers.selectors import get_dossier_for
-from tests.dossiers.helpers import APPLICANT, at, receive
+from tests.dossiers.helpers import at, receive, submit
 from tests.factories import make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -146,12 +146,7 @@ def test_the_receipt_carries_the_code_as_a_qr_code(office, dossier):
 
 
 def test_the_supplement_request_mau_02_lists_everything_missing(office, procedure):
-    created = services.submit_online(
-        procedure_code=procedure.code,
-        unit_code=office.ward.code,
-        applicant=APPLICANT,
-        now=at(19, 8),
-    )
+    created = submit(office, procedure)
     services.request_supplement(
         dossier_id=created.dossier.pk,
         actor=office.receptionist,
@@ -178,12 +173,7 @@ def test_the_supplement_request_mau_02_lists_everything_missing(office, procedur
 
 
 def test_the_refusal_mau_03_gives_the_reasons(office, procedure):
-    created = services.submit_online(
-        procedure_code=procedure.code,
-        unit_code=office.ward.code,
-        applicant=APPLICANT,
-        now=at(19, 8),
-    )
+    created = submit(office, procedure)
     services.refuse_dossier(
         dossier_id=created.dossier.pk,
         actor=office.receptionist,
@@ -281,12 +271,7 @@ def test_a_form_that_does_not_exist_yet_is_refused_with_the_reason(office, proce
         render_form_pdf(dossier, "apology")
     with pytest.raises(UnknownForm):
         render_form_pdf(dossier, "mau-99")
-    online = services.submit_online(
-        procedure_code=procedure.code,
-        unit_code=office.ward.code,
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier
+    online = submit(office, procedure).dossier
     with pytest.raises(FormNotAvailable, match="chưa được tiếp nhận"):
         render_form_pdf(get_dossier_for(office.receptionist, online.code), "receipt")
 

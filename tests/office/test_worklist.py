@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from motcua.dossiers import services
 from motcua.dossiers.models import Applicant, Dossier, DossierStep, Status, StepStatus
-from tests.dossiers.helpers import APPLICANT, at, receive
+from tests.dossiers.helpers import at, receive, submit
 from tests.factories import make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -150,12 +150,7 @@ def test_htmx_filters_answer_the_table_only(client, office, procedure):
 @time_machine.travel(at(19, 11), tick=False)
 def test_the_unit_list_filters_by_status(client, office, procedure):
     received = receive(office, procedure, now=at(19, 9)).dossier
-    online = services.submit_online(
-        procedure_code=procedure.code,
-        unit_code=office.ward.code,
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier
+    online = submit(office, procedure).dossier
     client.force_login(office.head)
     everything = client.get(reverse("office:unit_work")).text
     assert received.code in everything and online.code in everything
