@@ -62,7 +62,7 @@ def bare_read(request: HttpRequest, pk: int) -> HttpResponse:
 def bare_insert(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
-    from motcua.dossiers.models import RateLimitHit
+    from motcua.access.models import RateLimitHit
 
     row = RateLimitHit.objects.create(bucket="bench:insert", at=timezone.now())
     return JsonResponse({"id": row.pk}, status=201)
@@ -124,8 +124,8 @@ def reception_floor(request: HttpRequest) -> HttpResponse:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from motcua.access.models import ApiToken
     from motcua.dossiers.codes import _upsert_sql, format_code
-    from motcua.dossiers.models import ApiToken
 
     global _floor
     if _floor is None:
@@ -211,10 +211,11 @@ def _prepare(lookups: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from motcua.access.services import issue_token
+    from motcua.catalog.models import Procedure
     from motcua.demo import data
-    from motcua.dossiers.access import issue_token
     from motcua.dossiers.models import Dossier
-    from motcua.dossiers.services import ApplicantData, receive_dossier
+    from motcua.dossiers.services import ApplicantData, DocumentData, receive_dossier
     from motcua.org.models import Membership, Unit
 
     desks = Membership.objects.filter(role="receptionist", unit__kind="commune", active=True)
@@ -225,6 +226,12 @@ def _prepare(lookups: int) -> dict[str, Any]:
         u.code for u in Unit.objects.filter(code__in=by_ward, procedures__code="1.001193")
     ) or [data.DEMO_WARD]
     procedure = "1.001193"  # registration of a birth, offered by every ward of the demo city
+    papers = [
+        DocumentData(name=d.name, copies=d.copies or 1)
+        for d in Procedure.objects.filter(code=procedure)
+        .order_by("-effective_from")[0]
+        .documents.filter(mandatory=True)
+    ]
     receptionist = by_ward[data.DEMO_WARD]
     looked_up = []
     for i in range(lookups):
@@ -233,6 +240,7 @@ def _prepare(lookups: int) -> dict[str, Any]:
             procedure_code=procedure,
             unit_code=data.DEMO_WARD,
             applicant=ApplicantData(name=f"Nguyễn Văn Thử {i}"),
+            documents=papers,
         )
         looked_up.append((created.dossier.code, created.lookup_secret))
     # one token per ward: each ward's receptionist receives at their own ward
@@ -240,6 +248,7 @@ def _prepare(lookups: int) -> dict[str, Any]:
     last = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()
     return {
         "procedure": procedure,
+        "papers": [{"name": d.name, "copies": d.copies} for d in papers],
         "lookups": looked_up,
         "tokens": tokens,
         "read_pk": last,
@@ -347,7 +356,7 @@ def main() -> None:
                         "unit": ward,
                         "channel": "counter",
                         "applicant": {"name": "Trần Thị Đo Tải"},
-                        "documents": [{"name": "Tờ khai đăng ký khai sinh", "copies": 1}],
+                        "documents": prep["papers"],
                     }
                 ),
             )

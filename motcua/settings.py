@@ -63,13 +63,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "simple_history",
     "motcua.core",
     "motcua.org",
     "motcua.catalog",
     "motcua.workdays",
     "motcua.dossiers",
     "motcua.feedback",
+    "motcua.surveys",
     "motcua.notifications",
+    "motcua.access",
     "motcua.reports",
     "motcua.demo",
     "motcua.office",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -205,6 +209,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Configuration history (django-simple-history) -------------------------------------------
+# Procedures, steps, papers, units, roles, focal points, office hours and notice templates keep a
+# history row per change (who, when, why, the fields); the admin's "Lịch sử" page shows the diffs.
+# The history is read-only: a change goes through the services, never by reverting in the admin.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Notifications (motcua.notifications) -----------------------------------------------------
 # Email through Django's backends: console by default (the worker's log); EMAIL_BACKEND=smtp with

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
+from motcua.dossiers.services import DocumentData
 from motcua.org import services as org_services
 from motcua.org.models import Staff, Unit
 
@@ -23,6 +24,7 @@ def make_unit(
         name=name or f"Phường Thử Nghiệm {n}",
         kind=kind,
         parent=parent,
+        actor=None,
     )
 
 
@@ -32,12 +34,12 @@ def make_staff(*, username: str | None = None, full_name: str = "", roles=()) ->
         username or f"canbo{n}", PASSWORD, full_name=full_name or f"Nguyễn Văn Thử {n}"
     )
     for unit, role in roles:
-        org_services.grant_role(staff=staff, unit=unit, role=role)
+        org_services.grant_role(staff=staff, unit=unit, role=role, actor=None)
     return staff
 
 
 def make_procedure(
-    *, code: str | None = None, units=(), hours=("2", "4", "2"), target=None, **kwargs
+    *, code: str | None = None, units=(), hours=("2", "4", "2"), target=None, actor=None, **kwargs
 ) -> Procedure:
     n = next(_seq)
     field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
@@ -53,8 +55,22 @@ def make_procedure(
             StepSpec(name=f"Bước {i + 1}", role=roles[i % len(roles)], duration_working_hours=d)
             for i, d in enumerate(durations)
         ],
-        documents=[DocumentSpec(name="Tờ khai")],
+        documents=kwargs.pop("documents", [DocumentSpec(name="Tờ khai")]),
         units=units,
         **kwargs,
     )
-    return create_procedure(spec=spec)
+    return create_procedure(spec=spec, actor=actor)
+
+
+def papers(procedure: Procedure) -> list[DocumentData]:
+    """The mandatory papers of ``procedure``, as a complete dossier hands them in."""
+    return [
+        DocumentData(name=d.name, copies=d.copies or 1)
+        for d in procedure.documents.all()
+        if d.mandatory
+    ]
+
+
+def papers_json(procedure: Procedure) -> list[dict[str, object]]:
+    """The same as the API's `documents`."""
+    return [{"name": d.name, "copies": d.copies} for d in papers(procedure)]

@@ -44,3 +44,32 @@ def test_the_admin_searches_procedures_by_name(demo_admin):
     page = demo_admin.get(reverse("admin:catalog_procedure_changelist"), {"q": "khai sinh"})
     assert page.status_code == 200
     assert "khai sinh" in page.text.lower()
+
+
+def test_every_configuration_history_page_opens_for_the_administrator(demo_admin):
+    from datetime import time
+
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from motcua.workdays.services import set_office_hours
+
+    set_office_hours(unit=None, sessions={0: [(time(8), time(12))]}, actor=None)
+    opened = set()
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, SimpleHistoryAdmin):
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        first = model._default_manager.first()
+        assert first is not None, info
+        page = demo_admin.get(reverse("admin:{}_{}_history".format(*info), args=[first.pk]))
+        assert page.status_code == 200, info
+        assert "Lịch sử thay đổi" in page.text, info
+        opened.add(".".join(info))
+    assert opened == {
+        "catalog.procedure",
+        "org.unit",
+        "org.membership",
+        "org.focalpoint",
+        "workdays.officehours",
+        "notifications.template",
+    }

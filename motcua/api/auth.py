@@ -1,7 +1,7 @@
 """Bearer tokens for the API (API.md, Conventions).
 
 `POST /api/v1/auth/token` with `{"username", "password"}` answers `{"token", "expires_at"}`; only
-the token's SHA-256 is stored (`motcua.dossiers.access`). Failed attempts are counted per
+the token's SHA-256 is stored (`motcua.access.services`). Failed attempts are counted per
 username (5 in 15 minutes) and per client address (20 in 15 minutes) in a database table, so every
 worker process sees them; over either limit the endpoint answers 429 with `Retry-After`, even for
 the right password, until the window has passed. A success clears the username's count.
@@ -27,9 +27,9 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from pydantic import Field as PydanticField
 
+from motcua.access import services as access
 from motcua.api.dossiers import Input, local
 from motcua.api.problems import Problem, problem
-from motcua.dossiers import access
 
 router = Router(tags=["auth"])
 

@@ -13,6 +13,7 @@ from motcua.api.schemas import Paging
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import get_procedure_in_force, list_procedures
 from motcua.org.models import Unit
+from motcua.org.requests import actor_of
 from motcua.org.selectors import list_memberships
 
 router = Router(tags=["catalog"])
@@ -164,7 +165,7 @@ def procedure(request: HttpRequest, code: str) -> object:
 
 @router.get("/me", response={200: MeOut, 401: Problem})
 def me(request: HttpRequest) -> MeOut:
-    staff = request.auth  # type: ignore[attr-defined]
+    staff = actor_of(request)
     return MeOut(
         username=staff.username,
         full_name=staff.full_name,

@@ -21,11 +21,12 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import AwareDatetime, conlist, field_validator
 from pydantic import Field as PydanticField
 
+from motcua.access import services as access
 from motcua.api.problems import Problem
 from motcua.api.schemas import Paging
 from motcua.core.errors import InvalidInput
-from motcua.dossiers import access, services
-from motcua.dossiers.errors import DossierNotFound, InvalidStatus
+from motcua.dossiers import policy, services
+from motcua.dossiers.errors import DossierNotFound
 from motcua.dossiers.models import (
     OPEN_STEP_STATUSES,
     Apology,
@@ -35,15 +36,19 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.official_forms import render_form_pdf
+from motcua.dossiers.rules import mask_name
 from motcua.dossiers.selectors import (
-    current_step,
+    actor_facts,
     dossier_is_overdue,
+    facts_of,
     get_dossier_for,
     list_dossiers,
+    may_see_personal_data,
     step_is_overdue,
     with_details,
 )
 from motcua.org.models import Staff
+from motcua.org.requests import actor_of
 
 router = Router(tags=["dossiers"])
 
@@ -68,6 +73,19 @@ GreenLaneName = Literal[
     "digital_infrastructure",
 ]
 TimelinessName = Literal["early", "on_time", "late"]
+ActionName = Literal[
+    "accept",
+    "assign",
+    "complete_step",
+    "return_step",
+    "request_supplement",
+    "receive_supplement",
+    "draft_apology",
+    "sign_apology",
+    "return",
+    "refuse",
+    "stop",
+]
 StepStatusName = Literal["pending", "active", "paused", "done"]
 Text = PydanticField(default="", max_length=2000)
 
@@ -286,6 +304,12 @@ class DossierItem(Schema):
     current_step: StepOut | None
     steps: list[StepOut]
     apologies: list[ApologyOut]
+    allowed_actions: list[ActionName] = PydanticField(
+        description="what the caller may do now: the action endpoints of this dossier, named "
+        "as the path with `-` written `_` (complete_step, return_step, assign, accept, refuse, "
+        "return, stop), and request_supplement (supplement-requests), receive_supplement "
+        "(supplements), draft_apology (apologies), sign_apology (apologies/{id}/sign)"
+    )
 
 
 class DossierOut(DossierItem):
@@ -359,19 +383,33 @@ def _supplement_out(r: SupplementRequest) -> SupplementOut:
     )
 
 
+def _applicant_out(d: Dossier, viewer: policy.Actor) -> ApplicantOut:
+    """The applicant for staff of the dossier's units; for a supervisor of a unit above, the
+    masked name only (`dossiers.selectors.may_see_personal_data`)."""
+    a = d.applicant
+    if may_see_personal_data(viewer, d):
+        return ApplicantOut(
+            name=a.name, id_number=a.id_number, phone=a.phone, email=a.email, address=a.address
+        )
+    return ApplicantOut(name=mask_name(a.name), id_number="", phone="", email="", address="")
+
+
 def _item_fields(
     d: Dossier,
     now: datetime,
     secret: str | None,
+    viewer: policy.Actor,
+    *,
     steps: Sequence[DossierStep] | None = None,
     apologies: Sequence[Apology] | None = None,
+    open_request: bool | None = None,
 ) -> dict[str, Any]:
-    """The fields of a dossier's item; its steps and apologies from ``d``'s (prefetched)
-    managers unless given."""
+    """The fields of a dossier's item as ``viewer`` may see them; its steps and apologies from
+    ``d``'s (prefetched) managers unless given."""
     steps = list(d.steps.all()) if steps is None else steps
     apologies = list(d.apologies.all()) if apologies is None else apologies
     current = next((s for s in steps if s.status in OPEN_STEP_STATUSES), None)
-    a = d.applicant
+    facts = facts_of(d, steps=steps, apologies=apologies, open_request=open_request)
     return {
         "code": d.code,
         "procedure": ProcedureRef(code=d.procedure.code, name=d.procedure.name),
@@ -393,22 +431,23 @@ def _item_fields(
         "overdue": dossier_is_overdue(d, now),
         "extension_used": d.extension_used,
         "lookup_secret": secret,
-        "applicant": ApplicantOut(
-            name=a.name, id_number=a.id_number, phone=a.phone, email=a.email, address=a.address
-        ),
+        "applicant": _applicant_out(d, viewer),
         "current_step": step_out(current, now) if current is not None else None,
         "steps": [step_out(s, now) for s in steps],
         "apologies": [apology_out(x) for x in apologies],
+        "allowed_actions": policy.allowed(facts, viewer, now=now),
     }
 
 
-def dossier_item(d: Dossier, now: datetime) -> DossierItem:
-    return DossierItem(**_item_fields(d, now, None))
+def dossier_item(d: Dossier, now: datetime, viewer: policy.Actor) -> DossierItem:
+    return DossierItem(**_item_fields(d, now, None, viewer))
 
 
-def dossier_out(d: Dossier, now: datetime, secret: str | None = None) -> DossierOut:
+def dossier_out(
+    d: Dossier, now: datetime, viewer: policy.Actor, secret: str | None = None
+) -> DossierOut:
     return DossierOut(
-        **_item_fields(d, now, secret),
+        **_item_fields(d, now, secret, viewer),
         documents=_documents_out(d),
         note=d.note,
         supplement_requests=[_supplement_out(r) for r in d.supplement_requests.all()],
@@ -416,11 +455,19 @@ def dossier_out(d: Dossier, now: datetime, secret: str | None = None) -> Dossier
     )
 
 
-def received_out(created: services.Created, now: datetime) -> DossierOut:
+def received_out(created: services.Created, now: datetime, viewer: policy.Actor) -> DossierOut:
     """A dossier just received, from the rows its reception wrote (no query)."""
     d, steps, events = created.dossier, created.steps or (), created.events or ()
     return DossierOut(
-        **_item_fields(d, now, created.lookup_secret, steps=steps, apologies=()),
+        **_item_fields(
+            d,
+            now,
+            created.lookup_secret,
+            viewer,
+            steps=steps,
+            apologies=(),
+            open_request=False,
+        ),
         documents=_documents_out(d),
         note=d.note,
         supplement_requests=[],
@@ -433,29 +480,14 @@ def _documents_out(d: Dossier) -> list[DocumentOut]:
 
 
 # --------------------------------------------------------------------------------- endpoints
-def _staff(request: HttpRequest) -> Staff:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
 def _render(request: HttpRequest, code: str, secret: str | None = None) -> DossierOut:
-    staff = _staff(request)
+    staff = actor_of(request)
     dossier = get_dossier_for(staff, code)
-    return dossier_out(dossier, timezone.now(), secret)
+    return dossier_out(dossier, timezone.now(), actor_facts(staff), secret)
 
 
 def _find(request: HttpRequest, code: str) -> Dossier:
-    return get_dossier_for(_staff(request), code)
-
-
-def _step_id(dossier: Dossier, step: int | None) -> int:
-    if step is not None:
-        if all(s.pk != step for s in dossier.steps.all()):
-            raise InvalidInput(_("Bước xử lý không thuộc hồ sơ này."), field="step")
-        return step
-    current = current_step(dossier)
-    if current is None:
-        raise InvalidStatus(_("Hồ sơ %(code)s không có bước đang xử lý.") % {"code": dossier.code})
-    return current.pk
+    return get_dossier_for(actor_of(request), code)
 
 
 ACTION = {
@@ -479,7 +511,7 @@ def create_dossier(
     payload: DossierIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # noqa: B008
 ) -> Status[DossierOut]:
-    staff = _staff(request)
+    staff = actor_of(request)
 
     def create() -> services.Created:
         return services.receive_dossier(
@@ -499,21 +531,24 @@ def create_dossier(
         created = create()
     else:
         created, _replayed = access.create_once(
+            kind="dossier",
             scope=f"staff:{staff.pk}",
             key=idempotency_key,
             body_hash=access.request_hash(payload.model_dump(mode="json")),
             create=create,
+            result_id=lambda created: created.dossier.pk,
+            replay=services.created_again,
         )
     if created.steps is None or created.events is None:  # an idempotent replay
         return Status(201, _render(request, created.dossier.code, created.lookup_secret))
-    return Status(201, received_out(created, timezone.now()))
+    return Status(201, received_out(created, timezone.now(), actor_facts(staff)))
 
 
 @router.get("", response={200: DossierPage, 401: Problem, 422: Problem}, summary="List dossiers")
 def dossiers(
     request: HttpRequest, paging: Query[Paging], filters: Query[DossierFilters]
 ) -> DossierPage:
-    staff = _staff(request)
+    staff = actor_of(request)
     assignee: Staff | None = None
     if filters.assignee:
         if filters.assignee == "me":
@@ -539,8 +574,9 @@ def dossiers(
         now=now,
     )
     count = qs.count()
+    viewer = actor_facts(staff)
     page = with_details(qs, events=False)[paging.offset : paging.offset + paging.limit]
-    return DossierPage(count=count, items=[dossier_item(d, now) for d in page])
+    return DossierPage(count=count, items=[dossier_item(d, now, viewer) for d in page])
 
 
 @router.get("/{code}", response={200: DossierOut, 401: Problem, 404: Problem})
@@ -552,7 +588,7 @@ def dossier(request: HttpRequest, code: str) -> DossierOut:
 def assign(request: HttpRequest, code: str, payload: AssignIn) -> DossierOut:
     d = _find(request, code)
     services.assign_step(
-        dossier_id=d.pk, actor=_staff(request), assignee=payload.assignee, step_id=payload.step
+        dossier_id=d.pk, actor=actor_of(request), assignee=payload.assignee, step_id=payload.step
     )
     return _render(request, code)
 
@@ -561,7 +597,7 @@ def assign(request: HttpRequest, code: str, payload: AssignIn) -> DossierOut:
 def complete(request: HttpRequest, code: str, payload: StepActionIn) -> DossierOut:
     d = _find(request, code)
     services.complete_step(
-        step_id=_step_id(d, payload.step), actor=_staff(request), note=payload.note
+        dossier_id=d.pk, step_id=payload.step, actor=actor_of(request), note=payload.note
     )
     return _render(request, code)
 
@@ -570,7 +606,7 @@ def complete(request: HttpRequest, code: str, payload: StepActionIn) -> DossierO
 def return_step(request: HttpRequest, code: str, payload: ReturnStepIn) -> DossierOut:
     d = _find(request, code)
     services.return_step(
-        step_id=_step_id(d, payload.step), actor=_staff(request), note=payload.note
+        dossier_id=d.pk, step_id=payload.step, actor=actor_of(request), note=payload.note
     )
     return _render(request, code)
 
@@ -581,7 +617,7 @@ def return_step(request: HttpRequest, code: str, payload: ReturnStepIn) -> Dossi
 def supplement_request(request: HttpRequest, code: str, payload: SupplementRequestIn) -> DossierOut:
     d = _find(request, code)
     services.request_supplement(
-        dossier_id=d.pk, actor=_staff(request), items=payload.items, note=payload.note
+        dossier_id=d.pk, actor=actor_of(request), items=payload.items, note=payload.note
     )
     return _render(request, code)
 
@@ -589,7 +625,7 @@ def supplement_request(request: HttpRequest, code: str, payload: SupplementReque
 @router.post("/{code}/supplements", response=ACTION, summary="The supplement arrived")
 def supplement(request: HttpRequest, code: str, payload: NoteIn) -> DossierOut:
     d = _find(request, code)
-    services.receive_supplement(dossier_id=d.pk, actor=_staff(request), note=payload.note)
+    services.receive_supplement(dossier_id=d.pk, actor=actor_of(request), note=payload.note)
     return _render(request, code)
 
 
@@ -610,7 +646,7 @@ def apologise(request: HttpRequest, code: str, payload: ApologyIn) -> Status[Apo
     d = _find(request, code)
     apology = services.draft_apology(
         dossier_id=d.pk,
-        actor=_staff(request),
+        actor=actor_of(request),
         reason=payload.reason,
         explanation=payload.explanation,
         new_due_at=payload.new_due_at,
@@ -638,35 +674,35 @@ def sign(request: HttpRequest, code: str, apology_id: int) -> ApologyOut:
     d = _find(request, code)
     if all(a.pk != apology_id for a in d.apologies.all()):
         raise DossierNotFound(_("Hồ sơ %(code)s không có phiếu xin lỗi này.") % {"code": code})
-    apology = services.sign_apology(apology_id=apology_id, actor=_staff(request))
+    apology = services.sign_apology(apology_id=apology_id, actor=actor_of(request))
     return apology_out(Apology.objects.select_related("drafted_by", "signed_by").get(pk=apology.pk))
 
 
 @router.post("/{code}/accept", response=ACTION, summary="Accept an online or postal submission")
 def accept(request: HttpRequest, code: str) -> DossierOut:
     d = _find(request, code)
-    services.accept_dossier(dossier_id=d.pk, actor=_staff(request))
+    services.accept_dossier(dossier_id=d.pk, actor=actor_of(request))
     return _render(request, code)
 
 
 @router.post("/{code}/refuse", response=ACTION, summary="Refuse, or declare not eligible")
 def refuse(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
     d = _find(request, code)
-    services.refuse_dossier(dossier_id=d.pk, actor=_staff(request), reason=payload.reason)
+    services.refuse_dossier(dossier_id=d.pk, actor=actor_of(request), reason=payload.reason)
     return _render(request, code)
 
 
 @router.post("/{code}/return", response=ACTION, summary="Hand the result to the applicant")
 def return_result(request: HttpRequest, code: str) -> DossierOut:
     d = _find(request, code)
-    services.return_to_applicant(dossier_id=d.pk, actor=_staff(request))
+    services.return_to_applicant(dossier_id=d.pk, actor=actor_of(request))
     return _render(request, code)
 
 
 @router.post("/{code}/stop", response=ACTION, summary="Stop at the applicant's request")
 def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
     d = _find(request, code)
-    services.stop_dossier(dossier_id=d.pk, actor=_staff(request), reason=payload.reason)
+    services.stop_dossier(dossier_id=d.pk, actor=actor_of(request), reason=payload.reason)
     return _render(request, code)
 
 
@@ -689,7 +725,7 @@ def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
     },
 )
 def form_pdf(request: HttpRequest, code: str, form: str, id: int | None = None) -> HttpResponse:
-    dossier = _find(request, code)
+    dossier = get_dossier_for(actor_of(request), code, personal=True)
     content = render_form_pdf(dossier, form, item_id=id)
     answer = HttpResponse(content, content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'

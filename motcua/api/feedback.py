@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,12 +17,14 @@ from ninja import Status as HttpStatus
 from pydantic import AwareDatetime
 from pydantic import Field as PydanticField
 
+from motcua.access.selectors import idempotency_key_used
 from motcua.api.problems import Problem, problem
 from motcua.api.schemas import Paging
-from motcua.feedback import selectors, services, throttle
+from motcua.feedback import policy, selectors, services, throttle
 from motcua.feedback.errors import FeedbackNotFound
 from motcua.feedback.models import Channel, Feedback, Status
 from motcua.org.models import Staff
+from motcua.org.requests import actor_of
 
 router = Router(tags=["feedback"])
 public_router = Router(tags=["public"])
@@ -158,6 +160,13 @@ class FeedbackOut(Schema):
     escalated_to: str | None
     closed_at: datetime | None
     events: list[FeedbackEventOut] | None = None
+    allowed_actions: Annotated[
+        list[str] | None,
+        PydanticField(
+            description="in the answer about one item: what the caller may do with it now "
+            "(classify, answer, close, return, publish: the action endpoints of the item)"
+        ),
+    ] = None
 
 
 class FeedbackPage(Schema):
@@ -301,12 +310,8 @@ def feedback_out(item: Feedback, *, now: datetime, events: bool = False) -> Feed
     return out
 
 
-def _staff(request: HttpRequest) -> Staff:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
 def _visible(request: HttpRequest, feedback_id: int) -> Feedback:
-    item = selectors.get_feedback_for(_staff(request), feedback_id)
+    item = selectors.get_feedback_for(actor_of(request), feedback_id)
     if item is None:
         raise FeedbackNotFound(
             _("Không có phản ánh số %(id)s, hoặc bạn không có quyền xem.") % {"id": feedback_id}
@@ -315,7 +320,10 @@ def _visible(request: HttpRequest, feedback_id: int) -> Feedback:
 
 
 def _detail(request: HttpRequest, feedback_id: int) -> FeedbackOut:
-    return feedback_out(_visible(request, feedback_id), now=timezone.now(), events=True)
+    item = _visible(request, feedback_id)
+    out = feedback_out(item, now=timezone.now(), events=True)
+    out.allowed_actions = policy.allowed(selectors.facts_of(actor_of(request), item))
+    return out
 
 
 def _body_hash(payload: Schema) -> str:
@@ -349,7 +357,7 @@ def create_feedback(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
 ) -> object:
     """An operator types in a call, a chat, an email or a letter (one queue for every channel)."""
-    staff = _staff(request)
+    staff = actor_of(request)
     key = (
         services.Idempotency(
             scope=f"feedback:staff:{staff.pk}",
@@ -391,7 +399,7 @@ def list_feedback(request: HttpRequest, filters: Query[FeedbackFilters]) -> obje
             )
     now = timezone.now()
     qs = selectors.list_feedback(
-        _staff(request),
+        actor_of(request),
         now=now,
         status=filters.status,
         overdue=filters.overdue,
@@ -418,7 +426,7 @@ def classify(request: HttpRequest, payload: ClassifyIn, feedback_id: int = Feedb
     scope → closed, `note` being the guidance to the competent body."""
     services.classify_feedback(
         feedback_id=feedback_id,
-        actor=_staff(request),
+        actor=actor_of(request),
         category=payload.category,
         in_scope=payload.in_scope,
         unit_code=payload.unit or "",
@@ -434,7 +442,7 @@ def answer(request: HttpRequest, payload: AnswerIn, feedback_id: int = FeedbackI
     """The responsible unit's head, leader or specialist answers."""
     services.answer_feedback(
         feedback_id=feedback_id,
-        actor=_staff(request),
+        actor=actor_of(request),
         answer=payload.answer,
         publish=payload.publish,
     )
@@ -444,7 +452,7 @@ def answer(request: HttpRequest, payload: AnswerIn, feedback_id: int = FeedbackI
 @router.post("/{feedback_id}/close", response={200: FeedbackOut, **ERRORS})
 def close(request: HttpRequest, payload: FeedbackNoteIn, feedback_id: int = FeedbackId) -> object:
     """Supervisor: the answer is good; the item is closed."""
-    services.close_feedback(feedback_id=feedback_id, actor=_staff(request), note=payload.note)
+    services.close_feedback(feedback_id=feedback_id, actor=actor_of(request), note=payload.note)
     return _detail(request, feedback_id)
 
 
@@ -453,7 +461,7 @@ def return_to_unit(
     request: HttpRequest, payload: FeedbackNoteIn, feedback_id: int = FeedbackId
 ) -> object:
     """Supervisor: the answer is not good enough; back to the unit with the reason (`note`)."""
-    services.return_feedback(feedback_id=feedback_id, actor=_staff(request), note=payload.note)
+    services.return_feedback(feedback_id=feedback_id, actor=actor_of(request), note=payload.note)
     return _detail(request, feedback_id)
 
 
@@ -461,7 +469,7 @@ def return_to_unit(
 def publish(request: HttpRequest, payload: PublishIn, feedback_id: int = FeedbackId) -> object:
     """Show the answer on the portal (or stop showing it)."""
     services.publish_feedback(
-        feedback_id=feedback_id, actor=_staff(request), published=payload.published
+        feedback_id=feedback_id, actor=actor_of(request), published=payload.published
     )
     return _detail(request, feedback_id)
 
@@ -485,11 +493,8 @@ def submit_feedback(
         if idempotency_key
         else None
     )
-    if (
-        key is None
-        or not Feedback.objects.filter(
-            idempotency_scope=key.scope, idempotency_key=key.key
-        ).exists()
+    if key is None or not idempotency_key_used(
+        kind=services.IDEMPOTENCY_KIND, scope=key.scope, key=key.key
     ):
         verdict = throttle.hit(
             f"feedback:{client_address(request)}", limit=throttle.feedback_limit()

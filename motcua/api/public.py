@@ -4,7 +4,7 @@ The look-up shows what the citizen may see — the procedure, the status, the ap
 masked applicant name, the steps without the officers, the signed apologies — and never an id
 number, phone, email or address. A wrong secret answers exactly like an unknown code (404), and
 every miss is counted per client address: 20 misses in 10 minutes answer 429 for the rest of the
-window (see `motcua.dossiers.access`).
+window (see `motcua.access.services`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field as PydanticField
 
+from motcua.access import services as access
 from motcua.api.auth import client_address
 from motcua.api.dossiers import (
     DossierBase,
@@ -33,7 +34,7 @@ from motcua.api.dossiers import (
     local,
 )
 from motcua.api.problems import Problem, problem
-from motcua.dossiers import access, services
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret, mask_name
 from motcua.dossiers.selectors import (
@@ -41,7 +42,7 @@ from motcua.dossiers.selectors import (
     public_lookup_row,
     save_public_snapshot,
 )
-from motcua.portal.services import rate_dossier
+from motcua.surveys.services import rate_dossier
 
 router = Router(tags=["public"])
 
@@ -116,10 +117,13 @@ def submit(
         created = create()
     else:
         created, _replayed = access.create_once(
+            kind="dossier",
             scope="public",
             key=idempotency_key,
             body_hash=access.request_hash(payload.model_dump(mode="json")),
             create=create,
+            result_id=lambda created: created.dossier.pk,
+            replay=services.created_again,
         )
     return Status(
         201,
@@ -273,7 +277,9 @@ def rate(request: HttpRequest, code: str, payload: RatingIn) -> Any:
     found = _verified(request, code, payload.secret)
     if not isinstance(found, Dossier):
         return found
-    rating = rate_dossier(dossier_id=found.pk, overall=payload.overall, comment=payload.comment)
+    rating = rate_dossier(
+        dossier_id=found.pk, actor=None, overall=payload.overall, comment=payload.comment
+    )
     return Status(
         201,
         RatingOut(

@@ -23,7 +23,7 @@ from pydantic import Field as PydanticField
 from motcua.api.dossiers import local
 from motcua.api.problems import Problem
 from motcua.core.errors import InvalidInput
-from motcua.org.models import Staff
+from motcua.org.requests import actor_of
 from motcua.reports import quality, xlsx
 from motcua.reports.selectors import FIGURES, Period, Row, Scope, report
 
@@ -68,10 +68,6 @@ def _period(payload: PeriodIn) -> Period:
     if (payload.to - payload.from_).days > MAX_DAYS:
         raise InvalidInput(_("Kỳ báo cáo dài tối đa 10 năm."), field="to")
     return Period(payload.from_, payload.to)
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
 # ------------------------------------------------------------------------------ output
@@ -125,7 +121,7 @@ def _row(row: Row) -> dict[str, Any]:
 
 def _dossier_report(request: HttpRequest, q: DossierStatsIn) -> tuple[Any, str]:
     period = _period(q)
-    unit, unit_ids = quality.unit_scope(_staff(request), q.unit)
+    unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
     scope = Scope(unit_ids=unit_ids, procedure_code=q.procedure, field_code=q.field)
     result = report(period=period, scope=scope, group_by=q.group_by)
     if unit is not None:
@@ -239,7 +235,7 @@ def ranking(request: HttpRequest, q: Query[RankingIn]) -> dict[str, Any]:
     from motcua.reports.rules import DEFAULT_WEIGHTS
 
     period = _period(q)
-    _unit, unit_ids = quality.unit_scope(_staff(request), q.unit)
+    _unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
     minimum = quality.minimum_volume() if q.min_volume is None else q.min_volume
     ranked, apart = quality.ranking(
         period=period, unit_ids=unit_ids, now=timezone.now(), min_volume=minimum
@@ -314,7 +310,7 @@ def _float(value: Decimal | None) -> float | None:
 )
 def feedback_stats(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, Any]:
     period = _period(q)
-    _unit, unit_ids = quality.unit_scope(_staff(request), q.unit)
+    _unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
     rows, total = quality.feedback_figures(period=period, unit_ids=unit_ids, now=timezone.now())
     return {
         "from": period.start,
@@ -363,7 +359,7 @@ def satisfaction_stats(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, An
     from motcua.org.models import Unit
 
     period = _period(q)
-    _unit, unit_ids = quality.unit_scope(_staff(request), q.unit)
+    _unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
     figures = quality.satisfaction(period=period, unit_ids=unit_ids)
     units = dict(Unit.objects.filter(pk__in=list(figures)).values_list("pk", "code"))
     names = dict(Unit.objects.filter(pk__in=list(figures)).values_list("pk", "name"))

@@ -1,12 +1,25 @@
+"""The procedure catalog in the admin.
+
+A procedure is added or changed with its steps and papers through ``catalog.services
+.save_procedure`` (one transaction, the checks of create_procedure, a history row for each row
+that changes, carrying the administrator); the forms run the same checks first, so a refusal is
+an error on the form. The "Lịch sử" page of a procedure lists its steps' and papers' changes too.
+"""
+
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field, Procedure, ProcedureStep, RequiredDocument
-from motcua.catalog.services import check_step_durations
+from motcua.catalog.services import DocumentSpec, StepSpec, check_step_durations, save_procedure
+from motcua.core.admin import HistoryAdmin, ServiceRefusalsAsMessages
 from motcua.core.errors import InvalidInput
 
 
@@ -81,8 +94,21 @@ class ProcedureForm(forms.ModelForm):
         return data
 
 
+def _kept_forms(formset: Any) -> list[Any]:
+    """The inline forms that stay: filled in and not ticked for deletion."""
+    kept = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        kept.append(form)
+    return kept
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(ServiceRefusalsAsMessages, HistoryAdmin):
     form = ProcedureForm
     list_display = (
         "code",
@@ -121,6 +147,53 @@ class ProcedureAdmin(admin.ModelAdmin):
             {"fields": ("online_mode", "fee", "fee_note", "legal_basis", "result_name", "units")},
         ),
     )
+    history_related = ((ProcedureStep, "procedure"), (RequiredDocument, "procedure"))
+
+    def save_model(
+        self, request: HttpRequest, obj: Procedure, form: forms.ModelForm, change: bool
+    ) -> None:
+        """Nothing yet: the procedure is saved with its steps and papers in save_related."""
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list[Any], change: bool
+    ) -> None:
+        steps: list[StepSpec] = []
+        documents: list[DocumentSpec] = []
+        for formset in formsets:
+            formset.save(commit=False)  # what the change message lists; nothing written yet
+            for inline in _kept_forms(formset):
+                data = inline.cleaned_data
+                if formset.model is ProcedureStep:
+                    steps.append(
+                        StepSpec(
+                            id=inline.instance.pk,
+                            order=data["order"],
+                            name=data["name"],
+                            role=data["role"],
+                            responsible_unit=data.get("responsible_unit"),
+                            responsible_unit_kind=data.get("responsible_unit_kind") or "",
+                            duration_working_hours=data["duration_working_hours"],
+                        )
+                    )
+                elif formset.model is RequiredDocument:
+                    documents.append(
+                        DocumentSpec(
+                            id=inline.instance.pk,
+                            order=data["order"],
+                            name=data["name"],
+                            form=data["form"],
+                            copies=data["copies"],
+                            mandatory=bool(data.get("mandatory")),
+                            note=data.get("note") or "",
+                        )
+                    )
+        save_procedure(
+            procedure=form.instance,
+            steps=steps,
+            documents=documents,
+            units=form.cleaned_data.get("units") or (),
+            actor=request.user,  # type: ignore[arg-type]
+        )
 
 
 @admin.register(Field)

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.history import ConfigHistory
 from motcua.org.models import Role, Unit
 
 HOURS_PER_WORKING_DAY = Decimal(8)
@@ -143,6 +144,12 @@ class Procedure(models.Model):
         Unit, verbose_name=_("đơn vị tiếp nhận"), related_name="procedures", blank=True
     )
 
+    history = ConfigHistory(
+        verbose_name=_("lịch sử thay đổi thủ tục hành chính"),
+        m2m_fields=[units],
+        m2m_verbose_name=_("lịch sử đơn vị tiếp nhận thủ tục"),
+    )
+
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
@@ -200,6 +207,8 @@ class RequiredDocument(models.Model):
     mandatory = models.BooleanField(_("bắt buộc"), default=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi thành phần hồ sơ"))
+
     class Meta:
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
@@ -245,6 +254,8 @@ class ProcedureStep(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
+
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi bước xử lý"))
 
     class Meta:
         verbose_name = _("bước xử lý")

@@ -149,6 +149,11 @@ def _start_of(procedure: Procedure, at: datetime) -> datetime:
     return datetime.combine(procedure.effective_from, time(0), tzinfo=at.tzinfo)
 
 
+def _papers(procedure: Procedure) -> list[services.DocumentData]:
+    """Every paper of the procedure's list, as a complete dossier hands them in."""
+    return [services.DocumentData(d.name, d.copies or 1) for d in procedure.documents.all()]
+
+
 def _applicant(rng: random.Random) -> services.ApplicantData:
     name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
     return services.ApplicantData(
@@ -195,6 +200,7 @@ def _play(
             unit_code=unit.code,
             applicant=_applicant(rng),
             green_lane_group=group,
+            documents=_papers(procedure),
             now=submitted,
         )
         dossier = created.dossier
@@ -218,7 +224,7 @@ def _play(
             applicant=_applicant(rng),
             channel=channel,
             green_lane_group=group,
-            documents=[services.DocumentData(d.name, d.copies) for d in procedure.documents.all()],
+            documents=_papers(procedure),
             now=at,
         ).dossier
         made.append(dossier.pk)

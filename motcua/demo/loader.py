@@ -45,6 +45,7 @@ def _load_units(report: LoadReport) -> dict[str, Unit]:
                 kind=row["kind"],
                 parent=parent,
                 address=row.get("address", ""),
+                actor=None,
             )
         else:  # a unit that no longer exists keeps its place in the tree, retired
             unit = Unit.objects.create(
@@ -90,7 +91,7 @@ def _load_staff(report: LoadReport, units: dict[str, Unit], stream: TextIO | Non
             if (row["username"], unit_code, role) in held:
                 continue
             staff = staff or Staff.objects.get(username=row["username"])
-            org_services.grant_role(staff=staff, unit=units[unit_code], role=role)
+            org_services.grant_role(staff=staff, unit=units[unit_code], role=role, actor=None)
             report.add("memberships")
 
 
@@ -175,7 +176,7 @@ def _load_catalog(report: LoadReport, units: dict[str, Unit], stream: TextIO | N
                 for s in row["steps"]
             ],
         )
-        create_procedure(spec=spec)
+        create_procedure(spec=spec, actor=None)
         report.add("procedures")
 
 

@@ -82,3 +82,9 @@ class ProcedureNotOffered(InvalidInput):
     """The unit does not receive this procedure, or not through this channel."""
 
     code = "procedure_not_offered"
+
+
+class MissingPapers(InvalidInput):
+    """A mandatory paper of the procedure is not among those handed in."""
+
+    code = "missing_papers"

@@ -17,12 +17,12 @@ Deadline fields of a dossier (DOMAIN §6, §7; decisions D3, D6–D9):
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
+from motcua.core.models import EventBase
 from motcua.org.models import Role, Staff, Unit
 
 
@@ -315,24 +315,15 @@ class EventKind(models.TextChoices):
     RETURNED = "returned", _("Trả kết quả")
     STOPPED = "stopped", _("Dừng giải quyết")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("Tính lại thời hạn theo lịch làm việc")
+    FEEDBACK = "feedback", _("Phản ánh, kiến nghị về hồ sơ")
+    RATED = "rated", _("Công dân đánh giá mức độ hài lòng")
 
 
-class Event(models.Model):
+class Event(EventBase):
     """An immutable entry of the dossier's history (the electronic Phiếu kiểm soát, §4.5)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("thời điểm"))
-    actor = models.ForeignKey(
-        Staff,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("việc"), max_length=30, choices=EventKind.choices)
-    from_status = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
-    to_status = models.CharField(_("sang trạng thái"), max_length=20, blank=True)
     step = models.ForeignKey(
         DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -342,7 +333,6 @@ class Event(models.Model):
     to_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         verbose_name = _("nhật ký xử lý hồ sơ")
@@ -357,14 +347,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.at:%d/%m/%Y %H:%M} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("Events are append-only; write a new event instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Events are append-only and cannot be deleted.")
 
 
 class PublicSnapshot(models.Model):
@@ -388,59 +370,3 @@ class PublicSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} @ {self.event_id}"
-
-
-# --------------------------------------------------------------------------------------------
-# API access: idempotent creation, bearer tokens and rate limits. They live here until the api
-# app has models of its own.
-# --------------------------------------------------------------------------------------------
-class IdempotencyRecord(models.Model):
-    """The first result of a POST sent with an Idempotency-Key (API.md, Conventions)."""
-
-    scope = models.CharField(max_length=80)
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
-    dossier = models.ForeignKey(Dossier, null=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("khóa chống gửi trùng")
-        verbose_name_plural = _("khóa chống gửi trùng")
-        constraints = [
-            models.UniqueConstraint(fields=("scope", "key"), name="idempotency_scope_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"
-
-
-class ApiToken(models.Model):
-    """A bearer token of the API; only its SHA-256 is stored."""
-
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("mã truy cập API")
-        verbose_name_plural = _("mã truy cập API")
-        indexes = [models.Index(fields=("expires_at",), name="api_token_expires")]
-
-    def __str__(self) -> str:
-        return f"{self.staff_id} → {self.expires_at:%d/%m/%Y %H:%M}"
-
-
-class RateLimitHit(models.Model):
-    """One counted attempt (a failed login, a missed look-up) of a bucket, for 429 answers."""
-
-    bucket = models.CharField(max_length=200)
-    at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("lần thử bị đếm")
-        verbose_name_plural = _("lần thử bị đếm")
-        indexes = [models.Index(fields=("bucket", "at"), name="rate_limit_bucket_at")]
-
-    def __str__(self) -> str:
-        return f"{self.bucket} {self.at:%d/%m/%Y %H:%M:%S}"

@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, time, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 
+from motcua.core import secrets
+from motcua.core.secrets import SECRET_ALPHABET, normalize_secret
 from motcua.workdays.rules import HOURS_PER_DAY, WorkCalendar
 
 __all__ = [
@@ -128,23 +128,14 @@ def mask_name(name: str) -> str:
 
 
 # -------------------------------------------------------------------------------- look-up secret
-SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - no 0/O, 1/I
 SECRET_LENGTH = 12  # 60 bits
 
 
 def derive_secret(key: bytes, nonce: str) -> str:
-    """The look-up secret of a dossier: HMAC-SHA256(key, nonce) written in SECRET_ALPHABET.
-
-    Only the nonce (random, per dossier) and the hash of the secret are stored; the secret can
-    be shown again to the client that created the dossier (an idempotent replay) with the key.
-    """
-    digest = hmac.new(key, f"lookup-secret:{nonce}".encode(), hashlib.sha256).digest()
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(SECRET_LENGTH):
-        number, index = divmod(number, len(SECRET_ALPHABET))
-        chars.append(SECRET_ALPHABET[index])
-    return "".join(chars)
+    """The look-up secret of a dossier (`motcua.core.secrets`): only the nonce (random, per
+    dossier) and the hash of the secret are stored; the secret can be shown again to the client
+    that created the dossier (an idempotent replay) with the key."""
+    return secrets.derive_secret(key, nonce, purpose="lookup-secret", length=SECRET_LENGTH)
 
 
 def format_secret(secret: str) -> str:
@@ -152,11 +143,6 @@ def format_secret(secret: str) -> str:
     return "-".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def normalize_secret(text: str) -> str:
-    """What the citizen typed, without spaces and dashes, in capitals."""
-    return "".join(ch for ch in text.upper() if ch not in " -\t")
-
-
 def hash_secret(code: str, secret: str) -> str:
     """The stored form of a look-up secret (SHA-256 of the dossier code and the secret)."""
-    return hashlib.sha256(f"{code}:{normalize_secret(secret)}".encode()).hexdigest()
+    return secrets.hash_secret(code, secret)

@@ -11,6 +11,7 @@ queries: the related rows come with `select_related` / `prefetch_related`, never
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -22,7 +23,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.access.models import RateLimitHit
 from motcua.catalog.models import Procedure
+from motcua.dossiers import policy
 from motcua.dossiers.errors import DossierNotFound
 from motcua.dossiers.models import (
     OPEN_STATUSES,
@@ -32,30 +35,66 @@ from motcua.dossiers.models import (
     DossierStep,
     Event,
     PublicSnapshot,
-    RateLimitHit,
     Status,
     StepStatus,
     SupplementRequest,
 )
-from motcua.org.models import Membership, Staff, Unit
+from motcua.org.models import Membership, Role, Staff, Unit
+from motcua.org.selectors import roles_of, supervised_unit_ids
 
 
 def _my_unit_ids(staff: Staff) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(staff=staff, active=True, unit__active=True).values("unit_id")
 
 
-def dossiers_visible_to(staff: Staff) -> QuerySet[Dossier]:
+def _received_or_handled_in(units: Any) -> Q:
+    step_here = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=units)
+    return Q(unit_id__in=units) | Q(Exists(step_here))
+
+
+def dossiers_supervised_by(staff: Staff) -> QuerySet[Dossier]:
+    """The dossiers of the units a supervisor inspects (their unit and every unit below it):
+    received there or with a step there."""
     if not staff.is_active:
         return Dossier.objects.none()
     if staff.is_superuser:
         return Dossier.objects.all()
-    units = _my_unit_ids(staff)
-    step_here = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=units)
-    return Dossier.objects.filter(Q(unit_id__in=units) | Exists(step_here))
+    supervised = supervised_unit_ids(staff)
+    if not supervised:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(_received_or_handled_in(list(supervised)))
+
+
+def dossiers_visible_to(staff: Staff) -> QuerySet[Dossier]:
+    """What a person may read: the dossiers their units handle, and those of the units a
+    supervisor inspects (read-only, without the applicant's personal data). Everything else does
+    not exist for them (404). The office, the API, the PDFs and the exports all read through
+    this one scope."""
+    if not staff.is_active:
+        return Dossier.objects.none()
+    if staff.is_superuser:
+        return Dossier.objects.all()
+    q = _received_or_handled_in(_my_unit_ids(staff))
+    supervised = supervised_unit_ids(staff)
+    if supervised:
+        q |= _received_or_handled_in(list(supervised))
+    return Dossier.objects.filter(q)
+
+
+def may_see_personal_data(actor: policy.Actor, dossier: Dossier) -> bool:
+    """Only staff of the dossier's units (the receiving unit, a unit handling a step; from the
+    prefetched steps) see the applicant's name, ID number, phone, email and address, and the
+    official forms that print them; a supervisor of a unit above reads the rest."""
+    if actor.superuser:
+        return True
+    if not actor.active:
+        return False
+    return bool({dossier.unit_id, *(s.unit_id for s in dossier.steps.all())} & actor.unit_ids)
 
 
 def with_details(qs: QuerySet[Dossier], *, events: bool = True) -> QuerySet[Dossier]:
-    """Everything a Dossier document shows, in a fixed number of queries."""
+    """Everything a Dossier document shows (and the policy needs: steps, apologies, supplement
+    requests), in a fixed number of queries; ``events`` adds the timeline."""
     qs = qs.select_related("procedure", "unit", "applicant").prefetch_related(
         Prefetch(
             "steps",
@@ -67,23 +106,27 @@ def with_details(qs: QuerySet[Dossier], *, events: bool = True) -> QuerySet[Doss
                 "drafted_at", "pk"
             ),
         ),
+        Prefetch(
+            "supplement_requests",
+            queryset=SupplementRequest.objects.order_by("requested_at", "pk"),
+        ),
     )
     if events:
         qs = qs.prefetch_related(
-            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("at", "pk")),
-            Prefetch(
-                "supplement_requests",
-                queryset=SupplementRequest.objects.order_by("requested_at", "pk"),
-            ),
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("at", "pk"))
         )
     return qs
 
 
-def get_dossier_for(staff: Staff, code: str) -> Dossier:
-    """The dossier ``code`` with its details, or DossierNotFound (404) when it is not visible."""
+def get_dossier_for(staff: Staff, code: str, *, personal: bool = False) -> Dossier:
+    """The dossier ``code`` with its details, or DossierNotFound (404) when it is not visible
+    to ``staff`` — or, with ``personal`` (the official forms, which print the applicant's
+    personal data), when they are not staff of the dossier's units."""
     dossier = None
     if "\x00" not in code:
         dossier = with_details(dossiers_visible_to(staff)).filter(code=code).first()
+    if dossier is not None and personal and not may_see_personal_data(actor_facts(staff), dossier):
+        dossier = None
     if dossier is None:
         raise DossierNotFound(
             _("Không tìm thấy hồ sơ %(code)s, hoặc hồ sơ không thuộc đơn vị của bạn.")
@@ -273,17 +316,95 @@ def current_step(dossier: Dossier) -> DossierStep | None:
 
 
 def dossier_is_overdue(dossier: Dossier, now: datetime) -> bool:
-    if dossier.due_at is None or dossier.status not in OPEN_STATUSES:
-        return False
-    at = dossier.paused_at if dossier.paused_at is not None else now
-    return at > dossier.due_at
+    return policy.dossier_overdue(
+        status=dossier.status, due_at=dossier.due_at, paused_at=dossier.paused_at, now=now
+    )
 
 
 def step_is_overdue(step: DossierStep, now: datetime) -> bool:
-    if step.due_at is None or not step.counted:
-        return False
-    if step.status == StepStatus.ACTIVE:
-        return now > step.due_at
-    if step.status == StepStatus.PAUSED and step.paused_at is not None:
-        return step.paused_at > step.due_at
-    return False
+    return policy.step_overdue(
+        status=step.status,
+        counted=step.counted,
+        due_at=step.due_at,
+        paused_at=step.paused_at,
+        now=now,
+    )
+
+
+# ------------------------------------------------------------------------------ policy facts
+def labels() -> policy.Labels:
+    """Status and role labels in the active language, for the policy's sentences."""
+    return policy.Labels(
+        status={s.value: str(s.label) for s in Status},
+        role={r.value: str(r.label) for r in Role},
+    )
+
+
+def actor_facts(staff: Staff) -> policy.Actor:
+    """The policy's view of a staff member: their roles now (one query)."""
+    return policy.Actor(
+        id=staff.pk,
+        username=staff.username,
+        active=staff.is_active,
+        roles=roles_of(staff),
+        superuser=staff.is_superuser,
+    )
+
+
+def _step_facts(s: DossierStep) -> policy.StepFacts:
+    return policy.StepFacts(
+        id=s.pk,
+        order=s.order,
+        name=s.name,
+        unit_id=s.unit_id,
+        unit_name=s.unit.name,
+        role=s.role,
+        assignee_id=s.assignee_id,
+        assignee_name=s.assignee.get_full_name() if s.assignee is not None else "",
+        status=s.status,
+        counted=s.counted,
+        started_at=s.started_at,
+        due_at=s.due_at,
+        paused_at=s.paused_at,
+        finished_at=s.finished_at,
+    )
+
+
+def facts_of(
+    dossier: Dossier,
+    *,
+    steps: Sequence[DossierStep] | None = None,
+    apologies: Sequence[Apology] | None = None,
+    open_request: bool | None = None,
+) -> policy.DossierFacts:
+    """The policy's view of ``dossier``: its steps (with their units and assignees), apologies
+    and whether a supplement request is open — from the arguments, else from the prefetched
+    relations (`with_details`), else read."""
+    steps = list(dossier.steps.all()) if steps is None else steps
+    apologies = list(dossier.apologies.all()) if apologies is None else apologies
+    if open_request is None:
+        if "supplement_requests" in getattr(dossier, "_prefetched_objects_cache", {}):
+            open_request = any(r.answered_at is None for r in dossier.supplement_requests.all())
+        else:
+            open_request = dossier.supplement_requests.filter(answered_at__isnull=True).exists()
+    return policy.DossierFacts(
+        code=dossier.code,
+        status=dossier.status,
+        unit_id=dossier.unit_id,
+        unit_name=dossier.unit.name,
+        due_at=dossier.due_at,
+        extension_used=dossier.extension_used,
+        open_request=open_request,
+        steps=tuple(_step_facts(s) for s in sorted(steps, key=lambda s: s.order)),
+        apologies=tuple(
+            policy.ApologyFacts(
+                id=a.pk,
+                step_id=a.step_id,
+                status=a.status,
+                new_due_at=a.new_due_at,
+                signed_at=a.signed_at,
+            )
+            for a in apologies
+        ),
+        labels=labels(),
+    )

@@ -1,20 +1,23 @@
-"""Periodic upkeep of the dossier app's access tables (Huey)."""
+"""Background work of the dossier app (Huey). Task names are stable."""
 
 from __future__ import annotations
 
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import periodic_task
 
-from motcua.dossiers.access import purge_access_rows
+from motcua.core.tasks import with_db
+from motcua.dossiers import sweeps
 
 logger = logging.getLogger("motcua.dossiers")
 
 
-@db_periodic_task(crontab(hour="2", minute="15"), name="dossiers.purge_access_rows")
-def purge_access_rows_task() -> None:
-    """Every night at 02:15: long-expired API tokens and old counted attempts."""
-    purged = purge_access_rows()
-    if any(purged.values()):
-        logger.info("access rows purged: %s", purged)
+@periodic_task(crontab(minute="*"), name="dossiers.sweep_deadlines")
+@with_db
+def sweep_deadlines_task() -> None:
+    """Every minute: steps due soon, overdue steps and dossiers, foreseen delays (D9a).
+    Idempotent: each notice is claimed once (`motcua.notifications.claims`)."""
+    done = sweeps.run_all()
+    if any(done.values()):
+        logger.info("deadline sweeps: %s", done)

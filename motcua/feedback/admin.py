@@ -58,9 +58,6 @@ class FeedbackAdmin(admin.ModelAdmin):
     exclude = (
         "secret_nonce",
         "secret_hash",
-        "idempotency_scope",
-        "idempotency_key",
-        "request_hash",
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.text import ContentTooLong
+
+__all__ = ["ContentTooLong"]  # the one class of `motcua.core.text`, named here too
 
 
 class FeedbackNotFound(DomainError):
@@ -31,10 +34,6 @@ class UnknownCategory(InvalidInput):
 
 class UnknownChannel(InvalidInput):
     code = "unknown_channel"
-
-
-class ContentTooLong(InvalidInput):
-    code = "content_too_long"
 
 
 class IdempotencyConflict(InvalidInput):

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.models import EventBase
 from motcua.dossiers.models import Dossier
 from motcua.feedback import rules
 from motcua.org.models import FocalPoint, Staff, Unit
@@ -299,11 +300,6 @@ class Feedback(models.Model):
     secret_nonce = models.CharField(max_length=32, blank=True, editable=False)
     secret_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    # Idempotent creation (API.md, Conventions): the same key and body answer the first result.
-    idempotency_scope = models.CharField(max_length=80, blank=True, editable=False)
-    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
-    request_hash = models.CharField(max_length=64, blank=True, editable=False)
-
     # GeoReport v2 fields of a request posted through Open311.
     lat = models.FloatField(_("vĩ độ"), null=True, blank=True)
     long = models.FloatField(_("kinh độ"), null=True, blank=True)
@@ -326,11 +322,6 @@ class Feedback(models.Model):
             models.Index(fields=("channel", "received_at"), name="feedback_channel_received"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=("idempotency_scope", "idempotency_key"),
-                condition=~models.Q(idempotency_key=""),
-                name="feedback_idempotency",
-            ),
             models.CheckConstraint(
                 condition=~models.Q(in_scope=False) | models.Q(respond_by__isnull=True),
                 name="feedback_out_of_scope_has_no_clock",
@@ -368,23 +359,11 @@ class EventKind(models.TextChoices):
     RESPOND_BY_RECOMPUTED = "respond_by_recomputed", _("Tính lại hạn trả lời theo lịch làm việc")
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(EventBase):
     """An immutable line of a feedback item's history."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("thời điểm"))
-    actor = models.ForeignKey(
-        Staff,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("việc"), max_length=30, choices=EventKind.choices)
-    from_status = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
-    to_status = models.CharField(_("sang trạng thái"), max_length=20, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         verbose_name = _("nhật ký xử lý phản ánh")
@@ -394,11 +373,3 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.feedback_id} {timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("Feedback events are append-only; write a new event instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Feedback events are append-only and cannot be deleted.")

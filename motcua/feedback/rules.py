@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
+
+from motcua.core import secrets
+from motcua.core.secrets import SECRET_ALPHABET, normalize_secret
+from motcua.core.text import strip_controls as clean_text
 
 __all__ = [
     "DEFAULT_SLA",
@@ -108,38 +109,16 @@ def is_overdue(
     return now > respond_by
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Trim, normalise line ends and drop control characters (kept: tab and new line)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
 # ------------------------------------------------------------------------------ look-up secret
-SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 — no 0/O, 1/I (read aloud)
 SECRET_LENGTH = 10
 
 
 def derive_secret(key: bytes, nonce: str) -> str:
-    """The citizen's look-up secret: HMAC-SHA256(key, nonce) written in SECRET_ALPHABET.
-
-    Only the nonce and the hash of the secret are stored; with the key the secret can be shown
-    again to a client that repeats its request with the same Idempotency-Key.
-    """
-    digest = hmac.new(key, f"feedback-secret:{nonce}".encode(), hashlib.sha256).digest()
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(SECRET_LENGTH):
-        number, index = divmod(number, len(SECRET_ALPHABET))
-        chars.append(SECRET_ALPHABET[index])
-    return "".join(chars)
-
-
-def normalize_secret(text: str) -> str:
-    """What the citizen typed, without spaces and dashes, in capitals."""
-    return "".join(ch for ch in text.upper() if ch not in " -\t")
+    """The citizen's look-up secret (`motcua.core.secrets`): only the nonce and the hash of the
+    secret are stored; with the key the secret can be shown again to a client that repeats its
+    request with the same Idempotency-Key."""
+    return secrets.derive_secret(key, nonce, purpose="feedback-secret", length=SECRET_LENGTH)
 
 
 def hash_secret(nonce: str, secret: str) -> str:
-    return hashlib.sha256(f"{nonce}:{normalize_secret(secret)}".encode()).hexdigest()
+    return secrets.hash_secret(nonce, secret)

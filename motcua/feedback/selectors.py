@@ -21,7 +21,7 @@ from datetime import datetime
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
-from motcua.feedback import rules
+from motcua.feedback import policy, rules
 from motcua.feedback.models import (
     OPEN_STATUSES,
     CategorySetting,
@@ -31,7 +31,7 @@ from motcua.feedback.models import (
     Status,
 )
 from motcua.org.models import FocalPoint, Role, Staff, Unit
-from motcua.org.selectors import subtree_ids, units_of
+from motcua.org.selectors import subtree_ids, supervised_unit_ids, units_of
 
 SUPERVISING_ROLES = (Role.SUPERVISOR,)
 INTAKE_ROLES = (Role.SUPERVISOR, Role.RECEPTIONIST)
@@ -44,11 +44,6 @@ def _subtrees(units: Iterable[Unit]) -> set[int]:
         if unit.pk not in ids:
             ids |= subtree_ids(unit)
     return ids
-
-
-def supervised_unit_ids(staff: Staff) -> set[int]:
-    """Units (with everything below them) where `staff` supervises feedback."""
-    return _subtrees(units_of(staff, SUPERVISING_ROLES))
 
 
 def supervises_city_queue(staff: Staff) -> bool:
@@ -96,6 +91,19 @@ def may_answer(staff: Staff, feedback: Feedback) -> bool:
     if not staff.is_active or feedback.unit_id is None:
         return False
     return units_of(staff, ANSWERING_ROLES).filter(pk=feedback.unit_id).exists()
+
+
+def facts_of(staff: Staff, feedback: Feedback) -> policy.FeedbackFacts:
+    """The policy's view of ``feedback`` for ``staff`` (`motcua.feedback.policy`)."""
+    return policy.FeedbackFacts(
+        id=feedback.pk,
+        status=feedback.status,
+        has_answer=bool(feedback.answer),
+        unit_name=feedback.unit.name if feedback.unit is not None else "",
+        active=staff.is_active,
+        supervises=may_supervise(staff, feedback),
+        answers=may_answer(staff, feedback),
+    )
 
 
 def overdue_q(now: datetime) -> Q:

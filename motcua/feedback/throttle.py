@@ -1,6 +1,6 @@
 """Rate limits for the public doors (web form, Open311 POST, look-ups by secret).
 
-A sliding window per key, counted in the database (`motcua.dossiers.access`, the same table as the
+A sliding window per key, counted in the database (`motcua.access.services`, the same table as the
 login and dossier look-up limits), so every server process and every machine behind a load
 balancer sees one count. The nightly purge removes old rows. The web layer builds the key from
 the client address it trusts (REMOTE_ADDR: put the proxy's real-client header there).
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from motcua.dossiers.access import Limit, count_attempt, retry_after
+from motcua.access.services import Limit, count_attempt, retry_after
 
 DEFAULT_FEEDBACK_LIMIT = (10, 600)
 DEFAULT_LOOKUP_LIMIT = (20, 600)

@@ -17,6 +17,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from motcua.core.admin import HistoryAdmin
 from motcua.core.errors import DomainError
 from motcua.notifications import defaults
 from motcua.notifications.models import Message, Template, UnitNoticeSettings
@@ -78,7 +79,7 @@ class TemplateForm(forms.ModelForm):
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(HistoryAdmin):
     form = TemplateForm
     list_display = ("code", "name", "updated_at", "updated_by")
     search_fields = ("code", "name", "subject_vi", "body_vi")

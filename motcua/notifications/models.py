@@ -23,6 +23,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.history import ConfigHistory
 from motcua.org.models import Staff, Unit
 
 
@@ -69,6 +70,8 @@ class Template(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi mẫu thông báo"))
 
     class Meta:
         verbose_name = _("mẫu thông báo")

@@ -1,7 +1,9 @@
-"""Every write to the outbox, and the rendering of notices.
+"""Every write to the outbox, and the rendering of notices: a generic outbox that knows no
+domain app (the notices of a dossier are in `motcua.dossiers.notices`, of a complaint in
+`motcua.feedback.notices`).
 
-Callers (the dossier and feedback services, the sweeps) call :func:`queue_message` — or the
-helpers :func:`notify_applicant` and :func:`notify_staff` — INSIDE their own transaction: the row
+Callers (the domain services, their sweeps) call :func:`queue_message` — or the helper
+:func:`notify_staff` — INSIDE their own transaction: the row
 commits or rolls back with the state change that caused it, and delivery is scheduled only once
 that transaction has committed. Nothing is sent from a request thread: the worker
 (`tasks.deliver_task`) calls :func:`deliver_message`.
@@ -34,7 +36,6 @@ from motcua.notifications.channels import (
     Outgoing,
     check_attachment_spec,
     get_channel,
-    has_attachment_renderer,
     resolve_attachments,
 )
 from motcua.notifications.models import (
@@ -44,7 +45,7 @@ from motcua.notifications.models import (
     Template,
     UnitNoticeSettings,
 )
-from motcua.org.models import Membership, Role, Staff, Unit
+from motcua.org.models import Staff, Unit
 
 logger = logging.getLogger("motcua.notifications")
 
@@ -53,24 +54,17 @@ __all__ = [
     "Recipient",
     "Rendered",
     "UnknownTemplate",
+    "applicant_channel",
     "deliver_message",
     "due_soon_threshold",
     "ensure_templates",
-    "feedback_context",
-    "notify_apology",
-    "notify_applicant",
-    "notify_feedback_answered",
-    "notify_feedback_overdue",
-    "notify_feedback_received",
-    "notify_receipt",
-    "notify_result_ready",
+    "instant_key",
     "notify_staff",
-    "notify_supplement_request",
     "queue_message",
     "render",
     "render_text",
     "resend_message",
-    "unit_leaders",
+    "site_url",
 ]
 
 Status = Message.Status
@@ -338,217 +332,10 @@ def site_url(viewname: str, *args: Any) -> str:
         return ""
 
 
-def dossier_context(dossier: Any) -> dict[str, Any]:
-    """The variables every dossier notice may use (defaults.py names them)."""
-    applicant = getattr(dossier, "applicant", None)
-    unit = dossier.unit
-    return {
-        "code": dossier.code,
-        "procedure": dossier.procedure.name,
-        "unit": unit.name,
-        "unit_address": getattr(unit, "address", ""),
-        "applicant_name": applicant.name if applicant is not None else "",
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "original_due_at": getattr(dossier, "original_due_at", None),
-        "lookup_url": site_url("portal:dossier", dossier.code),
-        "office_url": site_url("office:dossier", dossier.code),
-    }
-
-
-def notify_applicant(
-    *,
-    dossier: Any,
-    template_code: str,
-    context: Mapping[str, Any] | None = None,
-    channel: str | None = None,
-    attachments: Sequence[Mapping[str, Any]] = (),
-    dedupe_key: str | None = None,
-) -> Message:
-    """A notice about `dossier` to its applicant, through the channel they chose.
-
-    `dossier` is a ``motcua.dossiers.models.Dossier`` (read: code, procedure.name, unit.name,
-    unit.address, received_at, due_at, applicant.name/email/phone/notify_channel); `context` adds
-    to (or overrides) :func:`dossier_context`.
-    """
-    applicant = getattr(dossier, "applicant", None)
-    recipient = Recipient(
-        name=getattr(applicant, "name", ""),
-        email=getattr(applicant, "email", ""),
-        phone=getattr(applicant, "phone", ""),
-    )
-    return queue_message(
-        recipient=recipient,
-        channel=channel or applicant_channel(applicant),
-        template_code=template_code,
-        context={**dossier_context(dossier), **(context or {})},
-        dossier_id=dossier.pk,
-        attachments=attachments,
-        dedupe_key=dedupe_key,
-    )
-
-
-# --------------------------------------------------- the four notices of a dossier's applicant
-# One call each, made by the dossier service INSIDE its transaction (after its event). Each has a
-# dedupe key: a notice is written once per fact, whoever calls twice.
-def _at_key(at: datetime | None) -> str:
-    """The instant in UTC: the same fact gives the same key whatever zone the caller holds."""
+def instant_key(at: datetime | None) -> str:
+    """An instant for a dedupe key, in UTC: the same fact gives the same key whatever zone the
+    caller holds."""
     return f"{at.astimezone(UTC):%Y%m%d%H%M%S}" if at is not None else "-"
-
-
-def notify_receipt(*, dossier: Any) -> Message:
-    """Mẫu 01 in words: the dossier was received; its code and appointment."""
-    return notify_applicant(
-        dossier=dossier,
-        template_code=defaults.DOSSIER_RECEIVED,
-        dedupe_key=f"{defaults.DOSSIER_RECEIVED}:{dossier.pk}",
-    )
-
-
-def notify_supplement_request(*, dossier: Any, request: Any) -> Message:
-    """Mẫu 02 in words: what to bring, why. `request` is the SupplementRequest."""
-    return notify_applicant(
-        dossier=dossier,
-        template_code=defaults.DOSSIER_SUPPLEMENT_REQUESTED,
-        context={
-            "items": list(request.items),
-            "note": request.note,
-            "requested_at": request.requested_at,
-        },
-        dedupe_key=f"{defaults.DOSSIER_SUPPLEMENT_REQUESTED}:{request.pk}",
-    )
-
-
-def notify_apology(*, dossier: Any, apology: Any) -> Message:
-    """Mẫu 04: the signed apology and, when it moved the appointment, the new date; by email the
-    form goes along as a PDF when a renderer "dossier_form" is registered (channels.py)."""
-    extended = bool(apology.extension_applied)
-    signer = apology.signed_by
-    attachments: list[dict[str, Any]] = []
-    if has_attachment_renderer("dossier_form"):
-        attachments.append(
-            {
-                "filename": f"mau-04-thu-xin-loi-{dossier.code}.pdf",
-                "mimetype": "application/pdf",
-                "renderer": "dossier_form",
-                "params": {"dossier_id": dossier.pk, "form": "apology", "apology_id": apology.pk},
-            }
-        )
-    return notify_applicant(
-        dossier=dossier,
-        template_code=defaults.DOSSIER_APOLOGY,
-        context={
-            "reason": apology.reason,
-            # The appointment missed: before an extension, `original_due_at` (an extension moves
-            # `due_at` only, once); otherwise the appointment the citizen holds.
-            "due_at": dossier.original_due_at if extended else dossier.due_at,
-            "new_due_at": apology.new_due_at if extended else None,
-            "signed_by": signer.get_full_name() if signer is not None else "",
-        },
-        attachments=attachments,
-        dedupe_key=f"{defaults.DOSSIER_APOLOGY}:{apology.pk}",
-    )
-
-
-def notify_result_ready(*, dossier: Any) -> Message:
-    """The result (or the notice that the dossier is not eligible) is ready to collect."""
-    return notify_applicant(
-        dossier=dossier,
-        template_code=defaults.DOSSIER_READY,
-        context={"ready_at": dossier.ready_at, "outcome": dossier.get_outcome_display()},
-        dedupe_key=f"{defaults.DOSSIER_READY}:{dossier.pk}:{_at_key(dossier.ready_at)}",
-    )
-
-
-# ---------------------------------------------------------------- the notices of a feedback item
-def feedback_context(feedback: Any) -> dict[str, Any]:
-    """The variables of the feedback notices (defaults.py names them). `feedback` is a
-    ``motcua.feedback.models.Feedback``."""
-    content = " ".join(str(feedback.content).split())
-    unit = feedback.unit or feedback.intake_unit
-    return {
-        "code": f"#{feedback.pk}",
-        "title": content[:80] + ("…" if len(content) > 80 else ""),
-        "citizen_name": feedback.name,
-        "unit": unit.name if unit is not None else "",
-        "received_at": feedback.received_at,
-        "respond_by": feedback.respond_by,
-        "answer": feedback.answer,
-        "lookup_url": "",
-        "office_url": site_url("office:feedback_detail", feedback.pk),
-    }
-
-
-def _notify_citizen(*, feedback: Any, template_code: str, dedupe_key: str) -> Message | None:
-    """A notice to the person who gave feedback: by email, else SMS; None without either."""
-    if not (feedback.email or feedback.phone):
-        return None
-    return queue_message(
-        recipient=Recipient(name=feedback.name, email=feedback.email, phone=feedback.phone),
-        channel=Channel.EMAIL if feedback.email else Channel.SMS,
-        template_code=template_code,
-        context=feedback_context(feedback),
-        feedback_id=feedback.pk,
-        dedupe_key=dedupe_key,
-    )
-
-
-def notify_feedback_received(*, feedback: Any) -> Message | None:
-    """The acknowledgement of a complaint, with its respond-by time."""
-    return _notify_citizen(
-        feedback=feedback,
-        template_code=defaults.FEEDBACK_RECEIVED,
-        dedupe_key=f"{defaults.FEEDBACK_RECEIVED}:{feedback.pk}",
-    )
-
-
-def notify_feedback_answered(*, feedback: Any) -> Message | None:
-    """The answer, sent to the person who complained."""
-    return _notify_citizen(
-        feedback=feedback,
-        template_code=defaults.FEEDBACK_ANSWERED,
-        dedupe_key=f"{defaults.FEEDBACK_ANSWERED}:{feedback.pk}:{_at_key(feedback.answered_at)}",
-    )
-
-
-def notify_feedback_overdue(*, feedback: Any) -> Message | None:
-    """The escalation of an unanswered complaint to the leader it was escalated to
-    (`escalated_to`); None when there is nobody."""
-    leader = feedback.escalated_to
-    if leader is None:
-        return None
-    return notify_staff(
-        staff=leader,
-        template_code=defaults.FEEDBACK_OVERDUE,
-        context=feedback_context(feedback),
-        feedback_id=feedback.pk,
-        dedupe_key=f"{defaults.FEEDBACK_OVERDUE}:{feedback.pk}:{leader.pk}",
-    )
-
-
-def unit_leaders(unit_id: int) -> list[Staff]:
-    """The active leaders of a unit (who get its overdue notices)."""
-    return list(
-        Staff.objects.filter(
-            is_active=True,
-            memberships__unit_id=unit_id,
-            memberships__role=Role.LEADER,
-            memberships__active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def unit_staff_with_role(unit_id: int, role: str) -> list[Staff]:
-    return list(
-        Staff.objects.filter(
-            is_active=True,
-            memberships__in=Membership.objects.filter(unit_id=unit_id, role=role, active=True),
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def due_soon_threshold(unit: Unit | None) -> Decimal:

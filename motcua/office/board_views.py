@@ -10,22 +10,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.dossiers import policy
 from motcua.dossiers.models import OPEN_STATUSES, Dossier, Status
-from motcua.dossiers.selectors import overdue_q, work_order
+from motcua.dossiers.selectors import (
+    dossiers_supervised_by,
+    facts_of,
+    overdue_q,
+    with_details,
+    work_order,
+)
 from motcua.office.dossier_views import get_viewer
 from motcua.office.presenters import Calendars, dossier_clock
 from motcua.office.selectors import (
     board_counts,
     board_counts_by_unit,
     count_waiting_apologies_by_unit,
-    dossiers_supervised_by,
     list_waiting_apologies,
     local_day_bounds,
-    supervised_unit_ids,
     unit_dossiers,
     units_for,
 )
 from motcua.org.models import Role, Unit
+from motcua.org.selectors import supervised_unit_ids
 
 LIST_LIMIT = 30
 
@@ -52,7 +58,24 @@ def apologies(request: HttpRequest) -> HttpResponse:
             _("Chỉ Lãnh đạo đơn vị mới ký phiếu xin lỗi; trang này dành cho Lãnh đạo đơn vị."),
         )
     waiting = list(list_waiting_apologies(viewer)[:100])
-    return render(request, "office/apologies.html", {"apologies": waiting})
+    dossiers = {
+        d.pk: d
+        for d in with_details(
+            Dossier.objects.filter(pk__in={a.dossier_id for a in waiting}), events=False
+        )
+    }
+    now = timezone.now()
+    rows = []
+    for apology in waiting:
+        refusal = policy.refusal(
+            policy.SIGN_APOLOGY,
+            facts_of(dossiers[apology.dossier_id]),
+            viewer.actor,
+            now=now,
+            apology_id=apology.pk,
+        )
+        rows.append({"apology": apology, "refusal": refusal.message if refusal else ""})
+    return render(request, "office/apologies.html", {"rows": rows})
 
 
 @login_required
@@ -121,8 +144,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
             _("Trang giám sát dành cho cán bộ kiểm tra, giám sát."),
         )
     now = timezone.now()
-    ids = None if viewer.staff.is_superuser else supervised_unit_ids(viewer)
-    qs = dossiers_supervised_by(viewer)
+    ids = None if viewer.staff.is_superuser else supervised_unit_ids(viewer.staff)
+    qs = dossiers_supervised_by(viewer.staff)
     by_unit = board_counts_by_unit(qs, now=now)
     apologies = count_waiting_apologies_by_unit(ids)
     unit_qs = Unit.objects.filter(active=True).order_by("code")

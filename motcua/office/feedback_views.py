@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import DomainError
-from motcua.feedback import selectors, services
+from motcua.feedback import policy, selectors, services
 from motcua.feedback.models import Category, Channel, Feedback, Status
 from motcua.org.models import Staff, Unit
+from motcua.org.requests import actor_of
 
 MAX_ID = 2**63 - 1
 PAGE_SIZE = 50
@@ -168,7 +169,7 @@ class QueueFilters(forms.Form):
 
 # ------------------------------------------------------------------------------------ helpers
 def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
+    return actor_of(request)
 
 
 def _item(request: HttpRequest, pk: int) -> Feedback:
@@ -186,20 +187,16 @@ def _fail(form: forms.Form, exc: DomainError) -> int:
 
 
 def _detail_context(request: HttpRequest, item: Feedback, **forms_: forms.Form) -> dict[str, Any]:
-    staff = _staff(request)
-    supervise = selectors.may_supervise(staff, item)
-    answer = selectors.may_answer(staff, item)
+    allowed = policy.allowed(selectors.facts_of(_staff(request), item))
     context: dict[str, Any] = {
         "item": item,
         "overdue": item.is_overdue(timezone.now()),
         "events": selectors.list_events(item),
-        "can_classify": supervise
-        and item.status in (Status.NEW, Status.CLASSIFIED, Status.FORWARDED),
-        "can_answer": answer and item.status in (Status.CLASSIFIED, Status.FORWARDED),
-        "can_close": supervise and item.status == Status.ANSWERED,
-        "can_publish": (supervise or answer)
-        and bool(item.answer)
-        and item.status in (Status.ANSWERED, Status.CLOSED),
+        "can_classify": policy.CLASSIFY in allowed,
+        "can_answer": policy.ANSWER in allowed,
+        "can_close": policy.CLOSE in allowed,
+        "can_return": policy.RETURN in allowed,
+        "can_publish": policy.PUBLISH in allowed,
         "classify_form": ClassifyForm(
             initial={
                 "category": item.category,

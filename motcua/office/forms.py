@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
+from motcua.catalog.rules import missing_papers
 from motcua.dossiers.models import Channel, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -143,8 +144,12 @@ class ReceptionForm(ApplicantForm):
         return out
 
     def missing_mandatory(self) -> list[str]:
-        chosen = set(self.cleaned_data.get("documents") or [])
-        return [d.name for d in self.required_docs if d.mandatory and str(d.pk) not in chosen]
+        """The mandatory papers not ticked (the rule of `catalog.rules.missing_papers`, which
+        the reception service applies)."""
+        return missing_papers(
+            [(d.name, d.mandatory) for d in self.required_docs],
+            [name for name, _copies in self.chosen_documents()],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -29,7 +29,7 @@ def pdf_response(content: bytes, filename: str, *, download: bool = False) -> Ht
 @login_required
 @require_GET
 def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
-    dossier = find_dossier(request, code)
+    dossier = find_dossier(request, code, personal=True)
     item = request.GET.get("id", "")
     try:
         item_id = int(item) if item else None

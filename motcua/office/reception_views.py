@@ -28,6 +28,7 @@ from motcua.office.forms import ReceptionForm
 from motcua.office.pdf_views import pdf_response
 from motcua.office.selectors import Viewer, units_for
 from motcua.org.models import Role, Unit
+from motcua.org.requests import actor_of
 
 SEARCH_LIMIT = 20
 
@@ -82,9 +83,9 @@ def _page(
     error: str = "",
 ) -> HttpResponse:
     waiting = list(
-        list_dossiers(request.user, status=Status.SUBMITTED, unit_code=unit.code).select_related(  # type: ignore[arg-type]
-            "procedure", "applicant"
-        )[:20]
+        list_dossiers(
+            actor_of(request), status=Status.SUBMITTED, unit_code=unit.code
+        ).select_related("procedure", "applicant")[:20]
     )
     q = request.GET.get("q", "").strip()
     ctx: dict[str, Any] = {
@@ -139,25 +140,10 @@ def reception(request: HttpRequest) -> HttpResponse:
             status=422,
             error=_("Hãy sửa các ô được đánh dấu rồi tiếp nhận lại."),
         )
-    missing = form.missing_mandatory()
-    if missing:
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=procedure,
-            form=form,
-            status=422,
-            error=_(
-                "Hồ sơ còn thiếu giấy tờ bắt buộc: %(docs)s. Không tiếp nhận hồ sơ thiếu; hãy "
-                "lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) cho người nộp."
-            )
-            % {"docs": "; ".join(missing)},
-        )
     data = form.cleaned_data
     try:
         created = services.receive_dossier(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor_of(request),
             procedure_code=procedure.code,
             unit_code=unit.code,
             applicant=services.ApplicantData(
@@ -283,7 +269,7 @@ def intake_form_pdf(request: HttpRequest) -> HttpResponse:
         applicant={k: data[k] for k in ("name", "id_number", "phone", "email", "address")},
         items=items,
         reason=reason,
-        officer=request.user,  # type: ignore[arg-type]
+        officer=actor_of(request),
         at=timezone.now(),
     )
     name = "mau-02-yeu-cau-bo-sung.pdf" if kind == "supplement-request" else "mau-03-tu-choi.pdf"

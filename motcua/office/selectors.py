@@ -4,8 +4,8 @@ Each function builds on `motcua.dossiers.selectors` (the visibility rule lives t
 bounded number of queries whatever the number of dossiers: counts are one aggregate query, lists
 are sliced or paginated by the caller, related rows come with `select_related`.
 
-The supervisor's scope (the units where the person holds the supervisor role and every unit below
-them) is not yet a selector of the dossier engine; it is here until it moves there.
+Who may see what is decided once, in `motcua.dossiers.selectors` (dossiers) and
+`motcua.feedback.selectors` (complaints); these reads only narrow it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers.errors import DossierNotFound
+from motcua.dossiers import policy
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     Apology,
@@ -27,9 +27,8 @@ from motcua.dossiers.models import (
     DossierStep,
     Status,
 )
-from motcua.dossiers.selectors import dossiers_visible_to, get_dossier_for, overdue_q, with_details
+from motcua.dossiers.selectors import actor_facts, dossiers_visible_to, overdue_q
 from motcua.org.models import Membership, Role, Staff, Unit
-from motcua.org.selectors import subtree_ids
 
 #: The statuses a work list shows by default: waiting for the desk, or in hand.
 WORK_STATUSES = (Status.SUBMITTED, *OPEN_STATUSES)
@@ -37,74 +36,34 @@ WORK_STATUSES = (Status.SUBMITTED, *OPEN_STATUSES)
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person looking at a page and their roles, read once per request."""
+    """The person looking at a page and their roles (`policy.Actor`), read once per request."""
 
     staff: Staff
-    roles: frozenset[tuple[int, str]]  # (unit id, role)
+    actor: policy.Actor
+
+    @property
+    def roles(self) -> frozenset[tuple[int, str]]:
+        return self.actor.roles
 
     @property
     def unit_ids(self) -> set[int]:
-        return {unit_id for unit_id, _ in self.roles}
+        return self.actor.unit_ids
 
     def has(self, unit_id: int | None, *roles: str) -> bool:
-        if unit_id is None:
-            return False
-        return any((unit_id, r) in self.roles for r in roles)
+        return self.actor.has(unit_id, *roles)
 
     def units_with(self, *roles: str) -> set[int]:
-        return {unit_id for unit_id, role in self.roles if role in roles}
+        return self.actor.units_with(*roles)
 
 
 def viewer_of(staff: Staff) -> Viewer:
-    rows = Membership.objects.filter(staff=staff, active=True, unit__active=True).values_list(
-        "unit_id", "role"
-    )
-    return Viewer(staff=staff, roles=frozenset((u, r) for u, r in rows))
+    return Viewer(staff=staff, actor=actor_facts(staff))
 
 
 def units_for(viewer: Viewer, *roles: str) -> list[Unit]:
     """The active units where the viewer holds one of ``roles`` (any role when none given)."""
     ids = viewer.units_with(*roles) if roles else viewer.unit_ids
     return list(Unit.objects.filter(pk__in=ids, active=True).order_by("code"))
-
-
-# ------------------------------------------------------------------------------ supervisors
-def supervised_unit_ids(viewer: Viewer) -> set[int]:
-    """The units a supervisor oversees: where they hold the role, and every unit below."""
-    ids: set[int] = set()
-    for unit in Unit.objects.filter(pk__in=viewer.units_with(Role.SUPERVISOR)):
-        ids |= subtree_ids(unit)
-    return ids
-
-
-def dossiers_supervised_by(viewer: Viewer) -> QuerySet[Dossier]:
-    if viewer.staff.is_superuser:
-        return Dossier.objects.all()
-    ids = supervised_unit_ids(viewer)
-    if not ids:
-        return Dossier.objects.none()
-    step_here = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=ids)
-    return Dossier.objects.filter(Q(unit_id__in=ids) | Exists(step_here))
-
-
-def get_dossier_page(viewer: Viewer, code: str) -> Dossier:
-    """The dossier for its page: visible to the viewer's units, or overseen by a supervisor of a
-    unit above (read-only for them); DossierNotFound (404) otherwise."""
-    try:
-        return get_dossier_for(viewer.staff, code)
-    except DossierNotFound:
-        dossier = with_details(dossiers_supervised_by(viewer)).filter(code=code).first()
-        if dossier is None:
-            raise
-        return dossier
-
-
-def may_see_personal_data(viewer: Viewer, dossier: Dossier) -> bool:
-    """Only staff of the dossier's units (the receiving unit, a unit handling a step)."""
-    if viewer.staff.is_superuser:
-        return True
-    units = {dossier.unit_id, *(s.unit_id for s in dossier.steps.all())}
-    return bool(units & viewer.unit_ids)
 
 
 # ---------------------------------------------------------------------------------- lists

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from motcua.dossiers import policy
 from motcua.office import (
     board_views,
     dossier_views,
@@ -18,29 +19,22 @@ urlpatterns = [
     path("viec-cua-toi/", work_views.my_work, name="my_work"),
     path("ho-so/", work_views.unit_work, name="unit_work"),
     path("ho-so/<str:code>/", dossier_views.dossier_page, name="dossier"),
-    path("ho-so/<str:code>/tiep-nhan/", dossier_views.accept, name="accept"),
-    path("ho-so/<str:code>/tu-choi/", dossier_views.refuse, name="refuse"),
-    path("ho-so/<str:code>/phan-cong/", dossier_views.assign, name="assign"),
-    path("ho-so/<str:code>/hoan-thanh-buoc/", dossier_views.complete_step, name="complete_step"),
-    path("ho-so/<str:code>/tra-lai-buoc/", dossier_views.return_step, name="return_step"),
-    path(
-        "ho-so/<str:code>/yeu-cau-bo-sung/",
-        dossier_views.request_supplement,
-        name="request_supplement",
-    ),
-    path(
-        "ho-so/<str:code>/nhan-bo-sung/",
-        dossier_views.receive_supplement,
-        name="receive_supplement",
-    ),
-    path("ho-so/<str:code>/xin-loi/", dossier_views.draft_apology, name="draft_apology"),
-    path(
-        "ho-so/<str:code>/xin-loi/<int:apology_id>/ky/",
-        dossier_views.sign_apology,
-        name="sign_apology",
-    ),
-    path("ho-so/<str:code>/tra-ket-qua/", dossier_views.return_result, name="return_result"),
-    path("ho-so/<str:code>/dung/", dossier_views.stop, name="stop"),
+    *[
+        path(f"ho-so/<str:code>/{slug}/", dossier_views.act, {"action": action}, name=name)
+        for slug, action, name in (
+            ("tiep-nhan", policy.ACCEPT, "accept"),
+            ("tu-choi", policy.REFUSE, "refuse"),
+            ("phan-cong", policy.ASSIGN, "assign"),
+            ("hoan-thanh-buoc", policy.COMPLETE_STEP, "complete_step"),
+            ("tra-lai-buoc", policy.RETURN_STEP, "return_step"),
+            ("yeu-cau-bo-sung", policy.REQUEST_SUPPLEMENT, "request_supplement"),
+            ("nhan-bo-sung", policy.RECEIVE_SUPPLEMENT, "receive_supplement"),
+            ("xin-loi", policy.DRAFT_APOLOGY, "draft_apology"),
+            ("xin-loi/<int:apology_id>/ky", policy.SIGN_APOLOGY, "sign_apology"),
+            ("tra-ket-qua", policy.RETURN, "return_result"),
+            ("dung", policy.STOP, "stop"),
+        )
+    ],
     path("ho-so/<str:code>/mau/<slug:form>.pdf", pdf_views.form_pdf, name="form_pdf"),
     # reception at the desk
     path("tiep-nhan/", reception_views.reception, name="reception"),

@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from motcua.org.requests import actor_of
 from motcua.org.selectors import list_memberships
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(list_memberships(request.user))  # type: ignore[arg-type]
+    memberships = list(list_memberships(actor_of(request)))
     units: dict[int, dict[str, object]] = {}
     for m in memberships:
         entry = units.setdefault(m.unit_id, {"unit": m.unit, "roles": []})

@@ -21,6 +21,7 @@ from motcua.office.dossier_views import get_viewer, is_htmx
 from motcua.office.forms import UnitWorkFilterForm, WorkFilterForm
 from motcua.office.presenters import Calendars, dossier_clock, step_clock
 from motcua.office.selectors import WORK_STATUSES, list_procedures_of, units_for
+from motcua.org.requests import actor_of
 
 PAGE_SIZE = 50
 
@@ -50,7 +51,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     step's role."""
     viewer = get_viewer(request)
     form = WorkFilterForm(request.GET or None, procedures=list(list_procedures_of(viewer.unit_ids)))
-    qs: QuerySet[DossierStep] = list_work(request.user)  # type: ignore[arg-type]
+    qs: QuerySet[DossierStep] = list_work(actor_of(request))
     if form.is_valid():
         data = form.cleaned_data
         if data["status"] and data["status"] != "all":
@@ -108,7 +109,7 @@ def unit_work(request: HttpRequest) -> HttpResponse:
     if unit_code is None:
         qs = Dossier.objects.none()
     else:
-        qs = list_dossiers(request.user, unit_code=unit_code, green_lane=green)  # type: ignore[arg-type]
+        qs = list_dossiers(actor_of(request), unit_code=unit_code, green_lane=green)
         qs = _status_filter(qs, status)
         if procedure:
             qs = qs.filter(procedure__code=procedure)

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.history import ConfigHistory
+
 unit_code_validator = RegexValidator(
     r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$",
     _("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu chấm, ví dụ H26.74."),
@@ -126,6 +128,8 @@ class Unit(models.Model):
         related_name="predecessors",
     )
 
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi đơn vị"))
+
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
@@ -187,6 +191,8 @@ class Membership(models.Model):
     since_on = models.DateField(_("từ ngày"), null=True, blank=True)
     until_on = models.DateField(_("đến ngày"), null=True, blank=True)
 
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi vai trò của cán bộ"))
+
     class Meta:
         verbose_name = _("vai trò của cán bộ")
         verbose_name_plural = _("vai trò của cán bộ")
@@ -217,6 +223,8 @@ class FocalPoint(models.Model):
     viber = models.CharField(_("Viber"), max_length=40, blank=True)
     hours = models.CharField(_("thời gian tiếp nhận"), max_length=200, blank=True)
     published = models.BooleanField(_("công khai"), default=True)
+
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi đầu mối tiếp nhận phản ánh"))
 
     class Meta:
         verbose_name = _("đầu mối tiếp nhận phản ánh")

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
+from motcua.catalog.selectors import accepts_online
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -22,6 +23,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
     Timeliness,
 )
+from motcua.dossiers.policy import may_be_rated
 from motcua.dossiers.rules import mask_name
 
 
@@ -95,10 +97,6 @@ def online_explanation(p: Procedure) -> str:
         "Thủ tục này chưa nhận hồ sơ trực tuyến: hãy nộp trực tiếp hoặc qua dịch vụ bưu chính "
         "công ích tại một trong các đơn vị tiếp nhận dưới đây."
     )
-
-
-def accepts_online(p: Procedure) -> bool:
-    return p.online_mode != Procedure.OnlineMode.NONE and any(u.active for u in p.units.all())
 
 
 def green_lane_note(p: Procedure) -> str:
@@ -332,6 +330,6 @@ def public_dossier(
         paused_total=_hours_text(d.paused_working) if d.paused_working else "",
         clock=_clock(d),
         next_action=_next_action(d, open_request),
-        may_rate=d.status in (Status.READY, Status.RETURNED) and not rated,
+        may_rate=may_be_rated(d.status) and not rated,
         rated=rated,
     )

@@ -6,7 +6,7 @@ hold an active role and of every unit below them (a city leader sees the wards);
 sees all. Another unit is "not found" (404), never "forbidden".
 
 Satisfaction (§11.1, D13), per unit that received the dossiers, over the ratings GIVEN in the
-period (`portal.Rating.at`): ``rated``, ``very_satisfied``, ``satisfied``, ``not_satisfied`` and
+period (`surveys.Rating.at`, `surveys.selectors.count_ratings_by_unit`): ``rated``, ``very_satisfied``, ``satisfied``, ``not_satisfied`` and
 their shares; ``satisfaction_rate = (very_satisfied + satisfied) / rated``. Circular 01
 indicators 1–3 are the mean points (0–2) over the dossiers RESOLVED in the period: 1 from the
 dossier's class (early 2, on time 1, late 0); 2 from its counted steps' classes (mean over the
@@ -38,7 +38,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from motcua.core.errors import DomainError
@@ -49,6 +61,8 @@ from motcua.org.models import Staff, Unit
 from motcua.org.selectors import subtree_ids, units_of
 from motcua.reports import rules
 from motcua.reports.selectors import Period, Scope, report, rounding_mode
+from motcua.surveys.models import Overall, Rating
+from motcua.surveys.selectors import count_ratings_by_unit
 
 
 class UnitNotFound(DomainError):
@@ -117,25 +131,13 @@ def satisfaction(*, period: Period, unit_ids: frozenset[int] | None) -> dict[int
     mode = rounding_mode()
     start_at, end_at = period.start_at, period.end_at
     out: dict[int, Satisfaction] = {}
-    rated = (
-        _in(Dossier.objects, "unit_id", unit_ids)
-        .filter(rating__at__gte=start_at, rating__at__lt=end_at)
-        .values("unit_id")
-        .annotate(
-            rated=Count("pk"),
-            very=Count("pk", filter=Q(rating__overall="very_satisfied")),
-            ok=Count("pk", filter=Q(rating__overall="satisfied")),
-            not_ok=Count("pk", filter=Q(rating__overall="not_satisfied")),
-        )
-        .order_by()
-    )
-    for r in rated:
-        out[r["unit_id"]] = Satisfaction(
-            unit_id=r["unit_id"],
-            rated=r["rated"],
-            very_satisfied=r["very"],
-            satisfied=r["ok"],
-            not_satisfied=r["not_ok"],
+    for r in count_ratings_by_unit(start_at=start_at, end_at=end_at, unit_ids=unit_ids):
+        out[r.unit_id] = Satisfaction(
+            unit_id=r.unit_id,
+            rated=r.rated,
+            very_satisfied=r.very_satisfied,
+            satisfied=r.satisfied,
+            not_satisfied=r.not_satisfied,
             mode=mode,
         )
     supplements = (
@@ -329,7 +331,10 @@ def tthc_satisfaction_rate(*, period: Period, unit_ids: frozenset[int] | None) -
         bad=Count(
             "pk",
             distinct=True,
-            filter=Q(rating__overall="not_satisfied") | Q(feedback__in_scope=True),
+            filter=Q(
+                Exists(Rating.objects.filter(dossier=OuterRef("pk"), overall=Overall.NOT_SATISFIED))
+            )
+            | Q(feedback__in_scope=True),
         ),
     )
     return rules.rate(figures["n"] - figures["bad"], figures["n"], rounding_mode())

@@ -21,6 +21,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import HistoryAdmin
 from motcua.core.errors import DomainError
 from motcua.org.models import Unit
 from motcua.workdays import services
@@ -234,7 +235,7 @@ class OfficeHoursForm(forms.ModelForm):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(admin.ModelAdmin):
+class OfficeHoursAdmin(HistoryAdmin):
     form = OfficeHoursForm
     inlines = (OfficeSessionInline,)
     list_display = ("owner", "summary", "updated_by", "updated_at")

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.history import ConfigHistory
 from motcua.org.models import Unit
 
 FIRST_YEAR = 2020
@@ -120,6 +121,8 @@ class OfficeHours(models.Model):
         related_name="+",
         editable=False,
     )
+
+    history = ConfigHistory(verbose_name=_("lịch sử thay đổi giờ làm việc"))
 
     class Meta:
         verbose_name = _("giờ làm việc")

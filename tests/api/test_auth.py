@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from motcua.dossiers.models import ApiToken
+from motcua.access.models import ApiToken
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from motcua.dossiers.models import Dossier, Event
 from tests.factories import make_procedure
 

@@ -31,18 +31,18 @@ from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, creat
 from motcua.org import services as org
 from motcua.org.models import Staff
 
-ward = org.create_unit(code="E2E.01", name="Phường Thử Đầu Cuối", kind="commune")
+ward = org.create_unit(code="E2E.01", name="Phường Thử Đầu Cuối", kind="commune", actor=None)
 for username, role in (("tiepnhan", "receptionist"), ("chuyenvien", "specialist"),
                        ("lanhdao", "leader")):
     staff = Staff.objects.create_user(username, "{PASSWORD}", full_name=username)
-    org.grant_role(staff=staff, unit=ward, role=role)
+    org.grant_role(staff=staff, unit=ward, role=role, actor=None)
 create_procedure(spec=ProcedureSpec(
     code="9.000001", name="Đăng ký khai sinh", field=Field.objects.create(code="HT", name="Hộ tịch"),
     legal_working_days=Decimal(3), target_working_hours=Decimal(8),
     steps=[StepSpec("Tiếp nhận, chuyển hồ sơ", "receptionist", Decimal(2)),
            StepSpec("Thẩm định", "specialist", Decimal(4)),
            StepSpec("Ký duyệt", "leader", Decimal(2))],
-    documents=[DocumentSpec("Tờ khai")], units=[ward], online_mode="full"))
+    documents=[DocumentSpec("Tờ khai")], units=[ward], online_mode="full"), actor=None)
 """
 
 

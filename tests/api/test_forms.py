@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from tests.dossiers.helpers import receive
 from tests.factories import make_procedure
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from motcua.feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db

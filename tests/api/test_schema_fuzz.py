@@ -17,10 +17,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from motcua.dossiers.services import receive_dossier
 from tests.dossiers.helpers import APPLICANT
-from tests.factories import make_procedure
+from tests.factories import make_procedure, papers
 
 pytestmark = pytest.mark.server
 
@@ -40,6 +40,7 @@ def api_schema(live_server, transactional_db, office):
     receive_dossier(
         actor=office.receptionist,
         procedure_code=procedure.code,
+        documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=APPLICANT,
     )

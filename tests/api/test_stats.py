@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from motcua.dossiers.models import Dossier
 from motcua.reports.xlsx import FIRST_DATA_ROW, columns
 from tests.factories import make_procedure, make_unit

@@ -12,7 +12,7 @@ import pytest
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, request_supplement
-from motcua.portal.models import Rating
+from motcua.surveys.models import Rating
 from tests.browser.conftest import SCREENSHOTS
 from tests.portal.helpers import JPEG, PDF, PNG, finish, make_birth, make_building
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from motcua.catalog.models import Field
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
 from motcua.dossiers.services import ApplicantData, Created, receive_dossier, submit_online
+from tests.factories import papers
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = ApplicantData(
@@ -42,11 +43,13 @@ def procedure_with(*, units, steps, code: str, legal_working_days="3", **kwargs)
             documents=[DocumentSpec(name="Tờ khai")],
             units=units,
             **kwargs,
-        )
+        ),
+        actor=None,
     )
 
 
 def receive(office, procedure, *, now=None, **kwargs) -> Created:
+    kwargs.setdefault("documents", papers(procedure))
     return receive_dossier(
         actor=kwargs.pop("actor", office.receptionist),
         procedure_code=procedure.code,
@@ -60,6 +63,7 @@ def receive(office, procedure, *, now=None, **kwargs) -> Created:
 def submit(office, procedure, *, now=None, **kwargs) -> Created:
     """An online submission to the office's ward (status submitted), at 08:00 on 19/01 unless
     told."""
+    kwargs.setdefault("documents", papers(procedure))
     return submit_online(
         procedure_code=procedure.code,
         unit_code=kwargs.pop("unit_code", office.ward.code),

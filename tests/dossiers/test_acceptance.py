@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from motcua.dossiers.access import issue_token
+from motcua.access.services import issue_token
 from motcua.workdays.services import calendar_for
 from tests.dossiers.helpers import at
 
@@ -51,6 +51,7 @@ def test_b_a_backdated_late_step_waits_for_the_leaders_signed_apology(
         "",
         {
             "procedure": procedure.code,
+            "documents": [{"name": "Tờ khai", "copies": 1}],
             "unit": "TP.01",
             "applicant": {"name": "Trần Thị Bình"},
             "received_at": THREE_WEEKS_AGO.isoformat(),
@@ -109,6 +110,7 @@ def test_b_a_second_extension_is_409_extension_already_used(
         "",
         {
             "procedure": procedure.code,
+            "documents": [{"name": "Tờ khai", "copies": 1}],
             "unit": "TP.01",
             "applicant": {"name": "Trần Thị Bình"},
             "received_at": THREE_WEEKS_AGO.isoformat(),
@@ -139,6 +141,7 @@ def test_c_a_supplement_request_moves_the_due_by_exactly_the_paused_working_time
         "",
         {
             "procedure": procedure.code,
+            "documents": [{"name": "Tờ khai", "copies": 1}],
             "unit": "TP.01",
             "applicant": {"name": "Lê Văn Cường"},
             "green_lane": "investment",

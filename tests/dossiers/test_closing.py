@@ -14,13 +14,18 @@ from motcua.dossiers.services import (
     submit_online,
 )
 from tests.dossiers.helpers import APPLICANT, at, receive
+from tests.factories import papers
 
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(office, procedure):
     return submit_online(
-        procedure_code=procedure.code, unit_code="TP.01", applicant=APPLICANT, now=at(19, 8)
+        procedure_code=procedure.code,
+        documents=papers(procedure),
+        unit_code="TP.01",
+        applicant=APPLICANT,
+        now=at(19, 8),
     ).dossier
 
 

@@ -16,6 +16,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
+from motcua.catalog.services import DocumentSpec
 from motcua.dossiers import services
 from motcua.dossiers.official_forms import (
     QR_BORDER,
@@ -72,7 +73,10 @@ def snapshot(pdf: bytes, name: str) -> Path:
 @pytest.fixture
 def procedure(office):
     return make_procedure(
-        units=[office.ward], name="Đăng ký khai sinh thử nghiệm", online_mode="full"
+        units=[office.ward],
+        name="Đăng ký khai sinh thử nghiệm",
+        online_mode="full",
+        documents=[DocumentSpec(name="Tờ khai đăng ký khai sinh")],
     )
 
 

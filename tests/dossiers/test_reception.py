@@ -24,7 +24,7 @@ from motcua.dossiers.services import (
     submit_online,
 )
 from tests.dossiers.helpers import APPLICANT, at, procedure_with, receive
-from tests.factories import make_procedure
+from tests.factories import make_procedure, papers
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +215,7 @@ def test_a_backdated_reception_uses_the_procedure_version_in_force_that_day(offi
 def _submit(office, procedure, now=None):
     return submit_online(
         procedure_code=procedure.code,
+        documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=APPLICANT,
         now=now or at(17, 21),  # a Saturday evening

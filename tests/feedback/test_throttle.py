@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from motcua.dossiers.models import RateLimitHit
+from motcua.access.models import RateLimitHit
 from motcua.feedback import throttle
 
 pytestmark = pytest.mark.django_db

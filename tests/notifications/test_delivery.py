@@ -24,7 +24,7 @@ from motcua.notifications.services import (
     resend_message,
     sweep_stuck_messages,
 )
-from tests.factories import make_procedure
+from tests.factories import make_procedure, papers
 from tests.notifications.fakes import free_port
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -190,6 +190,7 @@ def test_the_signed_apology_goes_by_email_with_its_mau_04(db, office, smtp_serve
     created = receive_dossier(
         actor=office.receptionist,
         procedure_code=procedure.code,
+        documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=ApplicantData(name="Nguyễn Thị Lan", email="lan@example.vn"),
     )

@@ -14,6 +14,12 @@ import pytest
 from django.db import transaction
 
 from motcua.dossiers.models import Dossier, SupplementRequest
+from motcua.dossiers.notices import (
+    notify_apology,
+    notify_receipt,
+    notify_result_ready,
+    notify_supplement_request,
+)
 from motcua.dossiers.services import (
     ApplicantData,
     complete_step,
@@ -24,14 +30,8 @@ from motcua.dossiers.services import (
     sign_apology,
 )
 from motcua.notifications.models import Message
-from motcua.notifications.services import (
-    notify_apology,
-    notify_receipt,
-    notify_result_ready,
-    notify_supplement_request,
-)
 from tests.dossiers.helpers import at
-from tests.factories import make_procedure
+from tests.factories import make_procedure, papers
 from tests.notifications.test_worker import all_sent, worker_env
 from tests.notifications.worker import Worker, wait_for
 
@@ -67,6 +67,7 @@ def run_the_dossier(office, procedure, applicant, *, wire: bool):
             receive_dossier(
                 actor=office.receptionist,
                 procedure_code=procedure.code,
+                documents=papers(procedure),
                 unit_code=office.ward.code,
                 applicant=applicant,
                 now=at(19, 9),
@@ -166,6 +167,7 @@ def test_a_notice_and_its_state_change_commit_or_roll_back_together(db, office, 
     dossier = receive_dossier(
         actor=office.receptionist,
         procedure_code=procedure.code,
+        documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=BY_EMAIL,
         now=at(19, 9),

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from motcua.feedback.services import Sender, answer_feedback, classify_feedback
-from motcua.notifications.models import Message
-from motcua.notifications.services import (
+from motcua.feedback.notices import (
     notify_feedback_answered,
     notify_feedback_received,
 )
+from motcua.feedback.services import Sender, answer_feedback, classify_feedback
+from motcua.notifications.models import Message
 from tests.feedback.factories import MONDAY_9, make_feedback
 
 H = timedelta(hours=1)

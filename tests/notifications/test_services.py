@@ -18,8 +18,8 @@ from motcua.notifications.services import (
     notify_staff,
     queue_message,
     render,
-    unit_leaders,
 )
+from motcua.org.selectors import unit_leaders
 
 CITIZEN = Recipient(name="Nguyễn Thị Lan", email="lan@example.vn", phone="0912 345 678")
 DUE = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)  # 17:00 in Hanoi

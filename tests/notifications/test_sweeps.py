@@ -12,9 +12,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from motcua.dossiers import sweeps
 from motcua.dossiers.services import complete_step, draft_apology
 from motcua.feedback.services import classify_feedback
-from motcua.notifications import sweeps
+from motcua.feedback.sweeps import sweep_feedback_overdue
+from motcua.notifications.claims import claim_flag, claim_mark
 from motcua.notifications.models import Message, SweepMark, UnitNoticeSettings
 from tests.dossiers.helpers import at, receive
 from tests.factories import make_procedure
@@ -121,7 +123,6 @@ def test_a_paused_dossier_is_not_overdue_and_a_finished_step_is_not_reminded(sta
         "steps_overdue": 0,
         "dossiers_overdue": 0,
         "foreseen_delays": 0,
-        "feedback_overdue": 0,
     }
 
 
@@ -163,9 +164,9 @@ def test_feedback_past_its_respond_by_time_is_escalated_to_the_leader_with_a_not
         unit_code=staffed.ward.code,
         now=MONDAY_9 + H,
     )
-    assert sweeps.sweep_feedback_overdue(now=MONDAY_9 + 47 * H) == 0
-    assert sweeps.sweep_feedback_overdue(now=MONDAY_9 + 49 * H) == 1
-    assert sweeps.sweep_feedback_overdue(now=MONDAY_9 + 50 * H) == 0
+    assert sweep_feedback_overdue(now=MONDAY_9 + 47 * H) == 0
+    assert sweep_feedback_overdue(now=MONDAY_9 + 49 * H) == 1
+    assert sweep_feedback_overdue(now=MONDAY_9 + 50 * H) == 0
     (message,) = Message.objects.exclude(template_code="feedback_received")
     assert (message.template_code, message.address, message.feedback_id) == (
         "feedback_overdue",
@@ -181,11 +182,11 @@ def test_a_claim_is_a_conditional_update_that_only_one_caller_wins(staffed, doss
 
     item = make_feedback(actor=staffed.receptionist)
     now = MONDAY_9 + H
-    assert sweeps.claim_flag(Feedback, pk=item.pk, flag="escalated_at", now=now)
-    assert not sweeps.claim_flag(Feedback, pk=item.pk, flag="escalated_at", now=now)
-    assert sweeps.claim_mark("x", 1, now, now=now)
-    assert not sweeps.claim_mark("x", 1, now, now=now)
-    assert sweeps.claim_mark("x", 1, now + H, now=now)  # a new deadline is a new claim
+    assert claim_flag(Feedback, pk=item.pk, flag="escalated_at", now=now)
+    assert not claim_flag(Feedback, pk=item.pk, flag="escalated_at", now=now)
+    assert claim_mark("x", 1, now, now=now)
+    assert not claim_mark("x", 1, now, now=now)
+    assert claim_mark("x", 1, now + H, now=now)  # a new deadline is a new claim
 
 
 @pytest.mark.django_db(transaction=True)

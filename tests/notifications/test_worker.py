@@ -129,7 +129,7 @@ def test_two_workers_running_the_sweeps_at_once_send_each_overdue_notice_once(
     from huey.contrib.djhuey import HUEY
 
     from motcua.dossiers.services import ApplicantData
-    from motcua.notifications.tasks import sweep_deadlines_task
+    from motcua.dossiers.tasks import sweep_deadlines_task
     from tests.dossiers.helpers import at, receive
     from tests.factories import make_procedure
 
@@ -165,9 +165,7 @@ def test_two_workers_running_the_sweeps_at_once_send_each_overdue_notice_once(
     keys = smtp_server.keys()
     assert len(keys) == expected == len(set(keys))
     runs = [
-        w.log.read_text().count(
-            "Executing motcua.notifications.tasks.notifications.sweep_deadlines"
-        )
+        w.log.read_text().count("Executing motcua.dossiers.tasks.dossiers.sweep_deadlines")
         for w in workers
     ]
     log.info("sweeps run by each worker (log lines): %s", runs)

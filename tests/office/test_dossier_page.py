@@ -10,7 +10,7 @@ from django.urls import reverse
 from motcua.dossiers import services
 from motcua.dossiers.models import Apology, Dossier, StepStatus
 from tests.dossiers.helpers import APPLICANT, at, receive
-from tests.factories import make_procedure, make_staff
+from tests.factories import make_procedure, make_staff, papers
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +141,14 @@ def test_a_step_already_moved_on_is_refused_with_409(client, office, at_speciali
 
 
 @time_machine.travel(at(19, 11), tick=False)
-def test_a_step_of_another_dossier_is_404(client, office, procedure, at_specialist):
+def test_a_step_of_another_dossier_is_bad_input_as_in_the_api(
+    client, office, procedure, at_specialist
+):
     other = receive(office, procedure, now=at(19, 9, 5)).dossier
     client.force_login(office.receptionist)
     answer = client.post(url("complete_step", at_specialist), {"step": current(other).pk})
-    assert answer.status_code == 404
+    assert answer.status_code == 422
+    assert "Bước xử lý không thuộc hồ sơ này." in answer.text
 
 
 @time_machine.travel(at(19, 11), tick=False)
@@ -293,6 +296,7 @@ def test_the_desk_stops_a_dossier_on_request_and_the_reason_is_required(
 def test_an_online_submission_is_accepted_at_the_desk(client, office, procedure):
     created = services.submit_online(
         procedure_code=procedure.code,
+        documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=APPLICANT,
         now=at(19, 8),

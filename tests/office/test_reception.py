@@ -43,7 +43,8 @@ def procedure(office):
                 DocumentSpec(name="Giấy tờ chứng minh nơi cư trú", mandatory=False),
             ],
             units=[office.ward],
-        )
+        ),
+        actor=None,
     )
 
 

@@ -26,7 +26,7 @@ def test_a_unit_cannot_be_moved_under_its_own_descendant():
     ward = make_unit(parent=city)
     division = make_unit(kind="division", parent=ward)
     with pytest.raises(UnitCycle) as refused:
-        move_unit(unit_id=city.pk, parent=division)
+        move_unit(unit_id=city.pk, parent=division, actor=None)
     assert "vòng lặp" in str(refused.value)
     city.refresh_from_db()
     assert city.parent is None
@@ -35,7 +35,7 @@ def test_a_unit_cannot_be_moved_under_its_own_descendant():
 def test_a_unit_cannot_be_its_own_parent():
     ward = make_unit()
     with pytest.raises(UnitCycle):
-        move_unit(unit_id=ward.pk, parent=ward)
+        move_unit(unit_id=ward.pk, parent=ward, actor=None)
 
 
 def test_the_model_check_used_by_the_admin_refuses_a_cycle_with_a_vietnamese_message():
@@ -53,7 +53,7 @@ def test_a_retired_unit_keeps_its_history_and_its_people_lose_their_roles_there(
     ward = make_unit(parent=city)
     person = make_staff(roles=[(district, "leader"), (ward, "leader")])
 
-    retire_unit(unit_id=district.pk, on=date(2025, 7, 1), successor=ward)
+    retire_unit(unit_id=district.pk, on=date(2025, 7, 1), successor=ward, actor=None)
 
     district.refresh_from_db()
     assert not district.active
@@ -69,13 +69,13 @@ def test_a_unit_with_active_children_cannot_be_retired():
     city = make_unit(kind="province")
     make_unit(parent=city)
     with pytest.raises(DomainError) as refused:
-        retire_unit(unit_id=city.pk, on=date(2025, 7, 1))
+        retire_unit(unit_id=city.pk, on=date(2025, 7, 1), actor=None)
     assert refused.value.code == "unit_has_active_children"
 
 
 def test_nothing_can_be_placed_under_a_retired_unit():
     old = make_unit()
-    retire_unit(unit_id=old.pk, on=date(2025, 7, 1))
+    retire_unit(unit_id=old.pk, on=date(2025, 7, 1), actor=None)
     with pytest.raises(DomainError):
         make_unit(parent=Unit.objects.get(pk=old.pk))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.dossiers.services import submit_online
+from tests.factories import papers
 from tests.portal.helpers import APPLICANT, make_birth, make_building
 
 
@@ -23,7 +24,12 @@ def building(office):
 @pytest.fixture
 def submitted(office, birth):
     """An online submission of the birth registration and its look-up secret."""
-    return submit_online(procedure_code=birth.code, unit_code=office.ward.code, applicant=APPLICANT)
+    return submit_online(
+        procedure_code=birth.code,
+        documents=papers(birth),
+        unit_code=office.ward.code,
+        applicant=APPLICANT,
+    )
 
 
 @pytest.fixture

@@ -56,7 +56,8 @@ def make_birth(office):
             online_mode="full",
             legal_basis="Luật Hộ tịch số 60/2014/QH13.\nNghị định 123/2015/NĐ-CP.",
             result_name="Giấy khai sinh",
-        )
+        ),
+        actor=None,
     )
 
 
@@ -79,7 +80,8 @@ def make_building(office):
             online_mode="none",
             fee=75000,
             green_lane_group="investment",
-        )
+        ),
+        actor=None,
     )
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier, RateLimitHit
+from motcua.access.models import RateLimitHit
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, draft_apology, sign_apology
 from tests.portal.helpers import APPLICANT
 

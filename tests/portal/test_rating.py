@@ -2,8 +2,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.services import accept_dossier, return_to_applicant
-from motcua.portal.models import Rating
-from motcua.portal.services import AlreadyRated, NotReadyToRate, rate_dossier
+from motcua.surveys.models import Rating
 from tests.portal.helpers import finish
 
 pytestmark = pytest.mark.django_db
@@ -88,19 +87,3 @@ def test_a_rating_needs_the_secret_first(client, ready):
     answer = rate(client, ready)
     assert answer.status_code == 302
     assert not Rating.objects.exists()
-
-
-def test_the_service_refuses_a_second_rating_with_already_rated(ready):
-    rate_dossier(dossier_id=ready.dossier.pk, overall="very_satisfied")
-    with pytest.raises(AlreadyRated) as error:
-        rate_dossier(dossier_id=ready.dossier.pk, overall="satisfied")
-    assert (error.value.code, error.value.status) == ("already_rated", 409)
-
-
-def test_the_service_refuses_an_unknown_level_and_a_dossier_without_result(submitted):
-    with pytest.raises(NotReadyToRate):
-        rate_dossier(dossier_id=submitted.dossier.pk, overall="satisfied")
-    from motcua.core.errors import InvalidInput
-
-    with pytest.raises(InvalidInput):
-        rate_dossier(dossier_id=submitted.dossier.pk, overall="excellent")

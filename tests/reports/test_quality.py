@@ -7,7 +7,6 @@ import pytest
 
 from motcua.dossiers.models import Dossier, DossierStep, SupplementRequest
 from motcua.feedback.models import Feedback
-from motcua.portal.models import Rating
 from motcua.reports.quality import (
     UnitNotFound,
     feedback_figures,
@@ -18,6 +17,7 @@ from motcua.reports.quality import (
     visible_unit_ids,
 )
 from motcua.reports.selectors import Period
+from motcua.surveys.models import Rating
 from tests.factories import make_procedure, make_staff
 from tests.reports.helpers import at, dossier_row
 

@@ -14,6 +14,7 @@ from motcua.dossiers.services import (
 from motcua.reports.facts import refresh_facts
 from motcua.reports.selectors import Period, Scope, report
 from tests.dossiers.helpers import APPLICANT, at, procedure_with, receive
+from tests.factories import papers
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +47,26 @@ def test_what_the_services_do_is_what_the_report_counts(office):
     stop_dossier(dossier_id=stopped.pk, actor=office.receptionist, reason="Rút", now=at(21, 9))
     receive(office, procedure, now=at(19, 11), channel="postal")  # still in progress
     waiting = submit_online(
-        procedure_code=procedure.code, unit_code="TP.01", applicant=APPLICANT, now=at(19, 8)
+        procedure_code=procedure.code,
+        documents=papers(procedure),
+        unit_code="TP.01",
+        applicant=APPLICANT,
+        now=at(19, 8),
     ).dossier  # never accepted: not received
     refused = submit_online(
-        procedure_code=procedure.code, unit_code="TP.01", applicant=APPLICANT, now=at(19, 8)
+        procedure_code=procedure.code,
+        documents=papers(procedure),
+        unit_code="TP.01",
+        applicant=APPLICANT,
+        now=at(19, 8),
     ).dossier
     refuse_dossier(dossier_id=refused.pk, actor=office.receptionist, reason="Sai", now=at(19, 9))
     accepted = submit_online(
-        procedure_code=procedure.code, unit_code="TP.01", applicant=APPLICANT, now=at(19, 8)
+        procedure_code=procedure.code,
+        documents=papers(procedure),
+        unit_code="TP.01",
+        applicant=APPLICANT,
+        now=at(19, 8),
     ).dossier
     accept_dossier(dossier_id=accepted.pk, actor=office.receptionist, now=at(19, 14))
     assert waiting.status == "submitted"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 
 from motcua.core.templatetags.vn import local, vn_date, vn_long
 from motcua.org.models import Role
@@ -17,15 +18,14 @@ def office_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The staff navigation, each entry shown to the roles that use it (one query, cached on
     the request)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(request, HttpRequest) or not request.user.is_authenticated:
         return {"show": False}
     from motcua.office.dossier_views import get_viewer  # the request's roles, read once
 
-    viewer = get_viewer(request)  # type: ignore[arg-type]
+    viewer = get_viewer(request)
     roles = {role for _, role in viewer.roles}
-    su = user.is_superuser
-    path = request.path  # type: ignore[union-attr]
+    su = viewer.staff.is_superuser
+    path = request.path
     return {
         "show": True,
         "path": path,

@@ -3,7 +3,7 @@
 Enumeration-proof: an unknown code and a wrong secret give the same page, status and work (one
 query, one hash, one counted miss); the typed secret is never echoed. Misses are counted per
 client address (REMOTE_ADDR: a proxy must put the real client there) in the dossier engine's
-rate-limit table, in the SAME bucket as the API's look-up (`motcua.dossiers.access`,
+rate-limit table, in the SAME bucket as the API's look-up (`motcua.access.services`,
 ``LOOKUP_MISSES_PER_CLIENT``: 20 misses in 10 minutes), so every worker process and both faces
 share one count; over it the page answers 429 with Retry-After until the window has passed.
 A database table rather than Django's cache: the default cache is per process, so N gunicorn
@@ -26,16 +26,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.dossiers import access
+from motcua.access import services as access
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret
 from motcua.dossiers.selectors import get_public_dossier
 from motcua.dossiers.services import submit_supplement_online
 from motcua.portal import presenters, session, uploads
 from motcua.portal.forms import LookupForm, RatingForm, SupplementForm
-from motcua.portal.models import Overall
-from motcua.portal.services import AlreadyRated, NotReadyToRate, has_rating, rate_dossier
 from motcua.portal.views.common import not_found, page
+from motcua.surveys.errors import AlreadyRated, NotReadyToRate
+from motcua.surveys.models import Overall
+from motcua.surveys.selectors import has_rating
+from motcua.surveys.services import rate_dossier
 
 LIMIT = access.LOOKUP_MISSES_PER_CLIENT
 NO_MATCH = "0" * 64
@@ -200,6 +202,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     try:
         rate_dossier(
             dossier_id=d.pk,
+            actor=None,
             overall=form.cleaned_data["overall"],
             comment=form.cleaned_data["comment"],
         )

@@ -3,7 +3,7 @@
 
 The files are checked while they are received (`motcua.portal.uploads`), kept in a staging
 folder for the review, and moved into the dossier's folder in the transaction that creates the
-dossier. The staging token is also the idempotency key of the submission (the engine's
+dossier. The staging token is also the idempotency key of the submission (the access app's
 `create_once`): a double click on "Nộp hồ sơ" gives the first dossier again, never a second.
 """
 
@@ -20,16 +20,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.access import services as access
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import get_procedure_in_force
 from motcua.core.errors import DomainError
-from motcua.dossiers import access
 from motcua.dossiers.rules import mask_name
 from motcua.dossiers.selectors import get_public_dossier
 from motcua.dossiers.services import (
     ApplicantData,
     Created,
     DocumentData,
+    created_again,
     lookup_secret_of,
     submit_online,
 )
@@ -167,10 +168,13 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
 
     try:
         created, _replayed = access.create_once(
+            kind="dossier",
             scope="portal",
             key=token,
             body_hash=access.request_hash({"draft": draft}),
             create=create,
+            result_id=lambda created: created.dossier.pk,
+            replay=created_again,
         )
     except DomainError as exc:
         return page(

@@ -1,4 +1,5 @@
-"""The periodic sweeps that watch deadlines around the clock, and how they claim their work.
+"""The periodic sweeps that watch a dossier's deadlines around the clock (`run_all`, every minute,
+in the worker: `motcua.dossiers.tasks`).
 
 What they watch (each a function below; `run_all` runs them all, every minute, in the worker):
 
@@ -9,25 +10,15 @@ What they watch (each a function below; `run_all` runs them all, every minute, i
 * a foreseen delay (D9a): one working day before the appointment, a dossier whose remaining steps
   cannot fit in the time left and that has no apology yet: a reminder to the assignee of its
   current step to draft the apology;
-* feedback past its respond-by time: escalated to the unit's leader through the feedback service
-  (which sets the flag and writes the event) with the leader's notice in the same transaction.
 
-Idempotent: every sweep may run in several workers at the same moment. A notice is written only
-by the sweep that CLAIMS its object, in the same transaction as the notice:
-
-* :func:`claim_flag` — a conditional UPDATE of a flag column (``… SET flag = now WHERE pk = ? AND
-  flag IS NULL``): on PostgreSQL the second worker's UPDATE waits for the first one's row lock,
-  re-reads the row and matches nothing; on SQLite writers are serialised. Exactly one wins. (The
-  outbox claims its rows this way; so does the feedback service, under a row lock.)
-* :func:`claim_mark` — for another app's rows, which have no flag column of ours: an INSERT of a
-  :class:`SweepMark` under a unique (kind, object, deadline); the second insert fails (on
-  PostgreSQL it waits for the first transaction, then fails), so again exactly one wins.
+Idempotent: every sweep may run in several workers at the same moment; a notice is written only
+by the sweep that claims its step or dossier (`motcua.notifications.claims`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,42 +26,28 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from motcua.dossiers.models import (
-    Apology,
-    Dossier,
-    DossierStep,
-    StepStatus,
-)
-from motcua.dossiers.models import (
-    Status as DossierStatus,
-)
+from motcua.dossiers.models import Apology, Dossier, DossierStep, StepStatus
+from motcua.dossiers.models import Status as DossierStatus
+from motcua.dossiers.notices import dossier_context
 from motcua.notifications import defaults
+from motcua.notifications.claims import claim_mark, marked, notify_each
 from motcua.notifications.models import SweepMark, UnitNoticeSettings
-from motcua.notifications.services import (
-    dossier_context,
-    due_soon_threshold,
-    notify_feedback_overdue,
-    notify_staff,
-    unit_leaders,
-    unit_staff_with_role,
-)
+from motcua.notifications.services import due_soon_threshold
 from motcua.org.models import Role, Staff, Unit
+from motcua.org.selectors import unit_leaders, unit_staff_with_role
 from motcua.workdays.models import OfficeHours
 from motcua.workdays.rules import HOURS_PER_DAY, WorkCalendar
 from motcua.workdays.services import calendar_for
 
-logger = logging.getLogger("motcua.notifications")
+logger = logging.getLogger("motcua.dossiers")
 
 __all__ = [
-    "claim_flag",
-    "claim_mark",
     "run_all",
     "sweep_dossiers_overdue",
-    "sweep_feedback_overdue",
     "sweep_foreseen_delays",
     "sweep_steps_due_soon",
     "sweep_steps_overdue",
@@ -80,33 +57,6 @@ STEP_DUE_SOON = "step_due_soon"
 STEP_OVERDUE = "step_overdue"
 DOSSIER_OVERDUE = "dossier_overdue"
 APOLOGY_DRAFT_DUE = "apology_draft_due"
-
-
-# ------------------------------------------------------------------------------------ claims
-def claim_flag(model: type[models.Model], *, pk: int, flag: str, now: datetime) -> bool:
-    """Set `flag` (a nullable timestamp) of row `pk` to `now` if it is still unset; True if this
-    call set it. Call inside the transaction that writes what the claim guards."""
-    manager = model._default_manager
-    return manager.filter(pk=pk, **{f"{flag}__isnull": True}).update(**{flag: now}) == 1
-
-
-def claim_mark(kind: str, object_id: int, ref_at: datetime, *, now: datetime) -> bool:
-    """Record that the sweep `kind` acted on the deadline `ref_at` of `object_id`; True if this
-    call is the first. Call inside the transaction that writes what the mark guards."""
-    try:
-        with transaction.atomic():  # a savepoint: losing the race leaves the caller's transaction
-            SweepMark.objects.create(kind=kind, object_id=object_id, ref_at=ref_at, at=now)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _marked(kind: str, deadline_field: str) -> Exists:
-    return Exists(
-        SweepMark.objects.filter(
-            kind=kind, object_id=OuterRef("pk"), ref_at=OuterRef(deadline_field)
-        )
-    )
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -140,13 +90,6 @@ def _handlers(step: DossierStep, cache: _Cache) -> list[Staff]:
     return cache.with_role(step.unit_id, Role.HEAD)
 
 
-def _unique(people: Iterable[Staff]) -> list[Staff]:
-    seen: dict[int, Staff] = {}
-    for person in people:
-        seen.setdefault(person.pk, person)
-    return list(seen.values())
-
-
 def _step_context(step: DossierStep) -> dict[str, Any]:
     return {
         **dossier_context(step.dossier),
@@ -154,22 +97,6 @@ def _step_context(step: DossierStep) -> dict[str, Any]:
         "step_due_at": step.due_at,
         "assignee": step.assignee.get_full_name() if step.assignee else "",
     }
-
-
-def _notify(
-    people: Iterable[Staff], *, template: str, context: dict[str, Any], key: str, **refs: Any
-) -> int:
-    sent = 0
-    for person in _unique(people):
-        notify_staff(
-            staff=person,
-            template_code=template,
-            context=context,
-            dedupe_key=f"{key}:{person.pk}",
-            **refs,
-        )
-        sent += 1
-    return sent
 
 
 def _batch() -> int:
@@ -218,7 +145,7 @@ def sweep_steps_due_soon(*, now: datetime | None = None, cache: _Cache | None = 
     candidates = (
         _open_steps()
         .filter(due_at__gt=now, due_at__lte=_horizon(now, widest))
-        .exclude(_marked(STEP_DUE_SOON, "due_at"))
+        .exclude(marked(STEP_DUE_SOON, "due_at"))
         .order_by("due_at", "pk")[: _batch()]
     )
     sent = 0
@@ -231,7 +158,7 @@ def sweep_steps_due_soon(*, now: datetime | None = None, cache: _Cache | None = 
         with transaction.atomic():
             if not claim_mark(STEP_DUE_SOON, step.pk, step.due_at, now=now):
                 continue
-            sent += _notify(
+            sent += notify_each(
                 _handlers(step, cache),
                 template=defaults.STEP_DUE_SOON,
                 context=_step_context(step),
@@ -248,7 +175,7 @@ def sweep_steps_overdue(*, now: datetime | None = None, cache: _Cache | None = N
     candidates = (
         _open_steps()
         .filter(due_at__lte=now, due_at__gt=_lookback(now))
-        .exclude(_marked(STEP_OVERDUE, "due_at"))
+        .exclude(marked(STEP_OVERDUE, "due_at"))
         .order_by("due_at", "pk")[: _batch()]
     )
     sent = 0
@@ -258,7 +185,7 @@ def sweep_steps_overdue(*, now: datetime | None = None, cache: _Cache | None = N
         with transaction.atomic():
             if not claim_mark(STEP_OVERDUE, step.pk, step.due_at, now=now):
                 continue
-            sent += _notify(
+            sent += notify_each(
                 [*_handlers(step, cache), *cache.with_role(step.unit_id, Role.LEADER)],
                 template=defaults.STEP_OVERDUE,
                 context=_step_context(step),
@@ -282,7 +209,7 @@ def sweep_dossiers_overdue(*, now: datetime | None = None, cache: _Cache | None 
     candidates = (
         _running_dossiers()
         .filter(due_at__lte=now, due_at__gt=_lookback(now))
-        .exclude(_marked(DOSSIER_OVERDUE, "due_at"))
+        .exclude(marked(DOSSIER_OVERDUE, "due_at"))
         .order_by("due_at", "pk")[: _batch()]
     )
     sent = 0
@@ -292,7 +219,7 @@ def sweep_dossiers_overdue(*, now: datetime | None = None, cache: _Cache | None 
         with transaction.atomic():
             if not claim_mark(DOSSIER_OVERDUE, dossier.pk, dossier.due_at, now=now):
                 continue
-            sent += _notify(
+            sent += notify_each(
                 cache.with_role(dossier.unit_id, Role.LEADER),
                 template=defaults.DOSSIER_OVERDUE,
                 context=dossier_context(dossier),
@@ -348,34 +275,13 @@ def sweep_foreseen_delays(*, now: datetime | None = None, cache: _Cache | None =
         with transaction.atomic():
             if not claim_mark(APOLOGY_DRAFT_DUE, dossier.pk, dossier.due_at, now=now):
                 continue
-            sent += _notify(
+            sent += notify_each(
                 _handlers(step, cache),
                 template=defaults.APOLOGY_DRAFT_DUE,
                 context=_step_context(step),
                 key=f"{APOLOGY_DRAFT_DUE}:{dossier.pk}:{dossier.due_at:%Y%m%d%H%M%S}",
                 dossier_id=dossier.pk,
             )
-    return sent
-
-
-def sweep_feedback_overdue(*, now: datetime | None = None) -> int:
-    """Escalate each feedback item past its respond-by time to its unit's leader, once.
-
-    The feedback service claims the item (row lock + its `escalated_at` flag), sets who was told
-    and writes the event; the leader's notice is queued in the same transaction."""
-    from motcua.feedback.models import Feedback
-    from motcua.feedback.selectors import list_overdue_unescalated
-    from motcua.feedback.services import escalate_feedback
-
-    now = now or timezone.now()
-    sent = 0
-    for pk in list(list_overdue_unescalated(now).values_list("pk", flat=True)[: _batch()]):
-        with transaction.atomic():
-            if not escalate_feedback(feedback_id=pk, now=now):
-                continue
-            item = Feedback.objects.select_related("unit", "intake_unit", "escalated_to").get(pk=pk)
-            if notify_feedback_overdue(feedback=item) is not None:
-                sent += 1
     return sent
 
 
@@ -399,9 +305,4 @@ def run_all(now: datetime | None = None) -> dict[str, Any]:
         except Exception:
             logger.exception("sweep %s failed", name)
             done[name] = "error"
-    try:
-        done["feedback_overdue"] = sweep_feedback_overdue(now=now)
-    except Exception:
-        logger.exception("sweep feedback_overdue failed")
-        done["feedback_overdue"] = "error"
     return done

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.portal.models import Rating
+from motcua.surveys.models import Rating
 
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    """The citizens' ratings, read only (they are written by the citizen, never by staff)."""
+    """The ratings, read only (written by the citizen or through `rate_dossier`, never here)."""
 
     list_display = ("dossier", "overall", "at")
     list_filter = ("overall",)

@@ -6,12 +6,13 @@
   window in a table, so every process and every server behind a load balancer sees the same count
   (Django's default cache is per process). A bucket over its limit answers 429 until its oldest
   counted attempt leaves the window. Old rows of a bucket are deleted when it is hit again.
-* Upkeep: `purge_access_rows` (nightly, `dossiers.tasks`) deletes long-expired tokens and old
-  counted attempts, so neither table grows without end.
-* Idempotency: the first POST with an ``Idempotency-Key`` inserts a row (scope, key, hash of the
-  body) in the same transaction as the dossier; a concurrent or later retry waits on / finds that
-  row and gets the first dossier again (its look-up secret derived again from the stored nonce),
-  or 422 when the body differs.
+* Upkeep: `purge_access_rows` (nightly, `motcua.access.tasks`) deletes long-expired tokens and
+  old counted attempts, so neither table grows without end.
+* Idempotency: the first POST with an ``Idempotency-Key`` inserts a record (kind, scope, key,
+  hash of the body) in the same transaction as what it creates, and keeps that object's id; a
+  concurrent or later retry waits on / finds that record and gets the first result again (the
+  caller's ``replay`` rebuilds it from the id), or 422 when the body differs. This app knows no
+  domain app: the dossier and feedback services say what a kind is and how to replay it.
 """
 
 from __future__ import annotations
@@ -22,19 +23,20 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.access.models import ApiToken, IdempotencyRecord, RateLimitHit
 from motcua.core.errors import InvalidInput
-from motcua.dossiers.models import ApiToken, Dossier, IdempotencyRecord, RateLimitHit
-from motcua.dossiers.services import Created, lookup_secret_of
 from motcua.org.models import Staff
 
 TOKEN_PREFIX = "mc_"  # noqa: S105 - a visible prefix, not a secret
+
+T = TypeVar("T")
 
 
 def _sha256(text: str) -> str:
@@ -127,7 +129,13 @@ def purge_access_rows(*, now: datetime | None = None) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------- idempotency
 class IdempotencyKeyReused(InvalidInput):
+    """The key was sent before with another body; ``first_id`` is the first result's id."""
+
     code = "idempotency_key_reused"
+
+    def __init__(self, message: str, *, first_id: int | None = None) -> None:
+        super().__init__(message, field="Idempotency-Key")
+        self.first_id = first_id
 
 
 def request_hash(payload: dict[str, Any]) -> str:
@@ -146,26 +154,40 @@ def check_key(key: str) -> str:
 
 @transaction.atomic
 def create_once(
-    *, scope: str, key: str, body_hash: str, create: Callable[[], Created]
-) -> tuple[Created, bool]:
-    """Run ``create`` once per (scope, key); a retry gets the first dossier (and True)."""
+    *,
+    kind: str,
+    scope: str,
+    key: str,
+    body_hash: str,
+    create: Callable[[], T],
+    result_id: Callable[[T], int],
+    replay: Callable[[int], T | None],
+) -> tuple[T, bool]:
+    """Run ``create`` once per (kind, scope, key) and keep ``result_id(created)``; a retry with
+    the same body gets ``replay(first id)`` and True, one with another body
+    `IdempotencyKeyReused`. A record whose result no longer exists (``replay`` answers None) is
+    taken over, as if it had been deleted with its result."""
     key = check_key(key)
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=body_hash)
-    except IntegrityError:
-        first = IdempotencyRecord.objects.select_related("dossier").get(scope=scope, key=key)
-        if first.request_hash != body_hash or first.dossier is None:
+            record = IdempotencyRecord.objects.create(
+                kind=kind, scope=scope, key=key, request_hash=body_hash
+            )
+    except IntegrityError:  # a first request holds the key (we waited for it to commit)
+        record = IdempotencyRecord.objects.select_for_update().get(kind=kind, scope=scope, key=key)
+        first = replay(record.result_id) if record.result_id is not None else None
+        if first is not None and record.request_hash == body_hash:
+            return first, True
+        if first is not None:
             raise IdempotencyKeyReused(
                 _(
                     "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác; hãy dùng "
                     "một khóa mới cho mỗi hồ sơ."
                 ),
-                field="Idempotency-Key",
+                first_id=record.result_id,
             ) from None
-        dossier: Dossier = first.dossier
-        return Created(dossier=dossier, lookup_secret=lookup_secret_of(dossier)), True
+        record.request_hash = body_hash
     created = create()
-    record.dossier = created.dossier
-    record.save(update_fields=["dossier"])
+    record.result_id = result_id(created)
+    record.save(update_fields=["request_hash", "result_id"])
     return created, False

@@ -1,7 +1,6 @@
-"""The citizen's rating of a dossier (DOMAIN §11.1-11.2, D13): a 3-level overall rating and a
-comment, at most one per dossier. It lives in the portal until the dossier engine has its own
-(the API's `POST /public/dossiers/{code}/rating` needs it there: a web app does not import
-another)."""
+"""Satisfaction surveys (DOMAIN §11.1-11.2, D13): the rating of a dossier after its result, at
+three levels (`Overall`) with a comment, at most one per dossier. The ratings of the officer at
+the counter will join this app."""
 
 from __future__ import annotations
 
@@ -18,7 +17,8 @@ class Overall(models.TextChoices):
 
 
 class Rating(models.Model):
-    """One citizen's rating of one dossier, once its result is ready or returned."""
+    """One rating of one dossier, once its result is ready or returned (the citizen's own, or a
+    paper survey entered by staff)."""
 
     dossier = models.OneToOneField(
         Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name=_("hồ sơ")
@@ -31,7 +31,7 @@ class Rating(models.Model):
         verbose_name = _("đánh giá mức độ hài lòng")
         verbose_name_plural = _("đánh giá mức độ hài lòng")
         ordering = ("-at", "-pk")
-        indexes = [models.Index(fields=("at",), name="portal_rating_at")]
+        indexes = [models.Index(fields=("at",), name="surveys_rating_at")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} — {self.get_overall_display()}"
