@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "simple_history",
     "motcua.core",
+    "motcua.history",
     "motcua.org",
     "motcua.catalog",
     "motcua.workdays",

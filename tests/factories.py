@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
+
+from django.db import transaction
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
+from motcua.core.errors import DomainError
 from motcua.dossiers.services import DocumentData
 from motcua.org import services as org_services
 from motcua.org.models import Staff, Unit
@@ -74,3 +78,20 @@ def papers(procedure: Procedure) -> list[DocumentData]:
 def papers_json(procedure: Procedure) -> list[dict[str, object]]:
     """The same as the API's `documents`."""
     return [{"name": d.name, "copies": d.copies} for d in papers(procedure)]
+
+
+class _Rollback(Exception):
+    """Undoes an action tried only to see whether the service accepts it."""
+
+
+def accepted(call: Callable[[], object]) -> bool:
+    """Whether the service ``call`` makes accepts (it ran to the end), rolled back either way;
+    False when it refused with a DomainError."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Rollback
+    except _Rollback:
+        return True
+    except DomainError:
+        return False

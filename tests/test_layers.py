@@ -25,6 +25,7 @@ DOMAIN = {*SHARED, "dossiers", "feedback", "surveys", "reports"}
 #: What each app may import (its own modules always).
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
+    "history": set(),
     "org": BASE,
     "catalog": {*BASE, "org"},
     "workdays": {*BASE, "org"},

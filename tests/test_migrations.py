@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BEFORE = [
     ("access", None),
     ("surveys", None),
-    ("dossiers", "0004_event_kind_feedback"),
+    ("dossiers", "0004_event_kinds_feedback_rated"),
     ("feedback", "0002_category_settings"),
     ("portal", "0001_initial"),
 ]

@@ -8,7 +8,7 @@ services' DomainErrors, answered as problem documents by the API's handlers: 403
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -480,6 +480,25 @@ def _documents_out(d: Dossier) -> list[DocumentOut]:
 
 
 # --------------------------------------------------------------------------------- endpoints
+def create_dossier_once(
+    create: Callable[[], services.Created], *, key: str | None, scope: str, payload: Schema
+) -> services.Created:
+    """``create()`` — once per Idempotency-Key of ``scope`` when the client sent one (API.md,
+    Conventions): a retry with the same key and body gets the first dossier again."""
+    if key is None:
+        return create()
+    created, _replayed = access.create_once(
+        kind="dossier",
+        scope=scope,
+        key=key,
+        body_hash=access.request_hash(payload.model_dump(mode="json")),
+        create=create,
+        result_id=lambda created: created.dossier.pk,
+        replay=services.created_again,
+    )
+    return created
+
+
 def _render(request: HttpRequest, code: str, secret: str | None = None) -> DossierOut:
     staff = actor_of(request)
     dossier = get_dossier_for(staff, code)
@@ -527,18 +546,9 @@ def create_dossier(
             received_at_reason=payload.received_at_reason,
         )
 
-    if idempotency_key is None:
-        created = create()
-    else:
-        created, _replayed = access.create_once(
-            kind="dossier",
-            scope=f"staff:{staff.pk}",
-            key=idempotency_key,
-            body_hash=access.request_hash(payload.model_dump(mode="json")),
-            create=create,
-            result_id=lambda created: created.dossier.pk,
-            replay=services.created_again,
-        )
+    created = create_dossier_once(
+        create, key=idempotency_key, scope=f"staff:{staff.pk}", payload=payload
+    )
     if created.steps is None or created.events is None:  # an idempotent replay
         return Status(201, _render(request, created.dossier.code, created.lookup_secret))
     return Status(201, received_out(created, timezone.now(), actor_facts(staff)))

@@ -51,7 +51,20 @@ ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 409: Problem
 
 
 # --------------------------------------------------------------------------------- schemas
-class FeedbackIn(Schema):
+class AboutFields(Schema):
+    """What a complaint may say about the person and its subject, on every channel."""
+
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    dossier_code: str | None = PydanticField(None, max_length=64)
+    category: CategoryName | None = None
+    unit: str | None = PydanticField(
+        None, max_length=40, description="code of the unit the complaint is about"
+    )
+
+
+class FeedbackIn(AboutFields):
     channel: ChannelName
     received_at: AwareDatetime | None = PydanticField(
         None,
@@ -61,14 +74,6 @@ class FeedbackIn(Schema):
     )
     content: str = PydanticField(..., description="what the person said (at most 5,000 chars)")
     name: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    dossier_code: str | None = PydanticField(None, max_length=64)
-    category: CategoryName | None = None
-    unit: str | None = PydanticField(
-        None, max_length=40, description="code of the unit the complaint is about"
-    )
     intake_unit: str | None = PydanticField(
         None,
         max_length=40,
@@ -184,17 +189,9 @@ class FeedbackFilters(Paging):
     dossier_code: str | None = PydanticField(None, max_length=64)
 
 
-class PublicFeedbackIn(Schema):
+class PublicFeedbackIn(AboutFields):
     content: str = PydanticField(..., description="at most 5,000 characters")
     name: str = PydanticField(..., description="required (Decree 20/2008 Art. 7)")
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    dossier_code: str | None = PydanticField(None, max_length=64)
-    category: CategoryName | None = None
-    unit: str | None = PydanticField(
-        None, max_length=40, description="code of the unit the complaint is about"
-    )
 
 
 class PublicFeedbackCreated(Schema):

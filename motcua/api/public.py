@@ -30,6 +30,7 @@ from motcua.api.dossiers import (
     StatusName,
     TimelinessName,
     applicant_data,
+    create_dossier_once,
     document_data,
     local,
 )
@@ -113,18 +114,7 @@ def submit(
             note=payload.note,
         )
 
-    if idempotency_key is None:
-        created = create()
-    else:
-        created, _replayed = access.create_once(
-            kind="dossier",
-            scope="public",
-            key=idempotency_key,
-            body_hash=access.request_hash(payload.model_dump(mode="json")),
-            create=create,
-            result_id=lambda created: created.dossier.pk,
-            replay=services.created_again,
-        )
+    created = create_dossier_once(create, key=idempotency_key, scope="public", payload=payload)
     return Status(
         201,
         SubmissionOut(

@@ -268,22 +268,10 @@ def save_procedure(
             previous.effective_to = last_day
             stamp(previous, actor=actor, reason=why)
             previous.save(update_fields=["effective_to"])
-    _sync_rows(
-        ProcedureStep,
-        procedure,
-        [(s.id, _step_values(s)) for s in steps],
-        actor=actor,
-        why=why,
-        unique_order=True,
-    )
-    _sync_rows(
-        RequiredDocument,
-        procedure,
-        [(d.id, _document_values(d)) for d in documents],
-        actor=actor,
-        why=why,
-        unique_order=False,
-    )
+    step_rows = [(s.id, _step_values(s)) for s in steps]
+    paper_rows = [(d.id, _document_values(d)) for d in documents]
+    _sync_rows(ProcedureStep, procedure, step_rows, actor=actor, why=why, unique_order=True)
+    _sync_rows(RequiredDocument, procedure, paper_rows, actor=actor, why=why, unique_order=False)
     return procedure
 
 

@@ -27,6 +27,7 @@ class ConfigHistory(HistoricalRecords):
     def __init__(
         self, *, verbose_name: Promise | str, m2m_verbose_name: Promise | str = "", **kwargs: Any
     ) -> None:
+        kwargs.setdefault("app", "history")  # every history table in one app (motcua.history)
         super().__init__(verbose_name=verbose_name, verbose_name_plural=verbose_name, **kwargs)
         self.m2m_verbose_name = m2m_verbose_name
 

@@ -8,14 +8,9 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ thủ tục hành chính")
 
     def ready(self) -> None:
-        # A change of the working calendar recomputes the dues of the running dossiers
-        # (workdays.services.register_recomputer; workdays never imports this app).
-        from motcua.dossiers.services import recompute_deadlines
-        from motcua.workdays import services as workdays_services
-
-        register = getattr(workdays_services, "register_recomputer", None)
-        if register is not None:
-            register(recompute_deadlines)
+        # The services register their recomputer of dues with the working calendar (a calendar
+        # change moves the running dossiers' dues; workdays never imports this app).
+        import motcua.dossiers.services  # noqa: F401
 
         # The official forms go with the e-mails that announce them (the signed apology).
         from motcua.dossiers.official_forms import render_attachment

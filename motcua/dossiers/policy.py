@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
@@ -592,18 +592,11 @@ def ensure(
     _RULES[action](_Ask(d=d, actor=actor, now=now, step_id=step_id, apology_id=apology_id))
 
 
-def refusal(
-    action: str,
-    d: DossierFacts,
-    actor: Actor,
-    *,
-    now: datetime,
-    step_id: int | None = None,
-    apology_id: int | None = None,
-) -> DomainError | None:
-    """The refusal :func:`ensure` would raise, or None when ``action`` is allowed."""
+def refusal(action: str, d: DossierFacts, actor: Actor, **which: Any) -> DomainError | None:
+    """The refusal :func:`ensure` would raise (same arguments), or None when ``action`` is
+    allowed."""
     try:
-        ensure(action, d, actor, now=now, step_id=step_id, apology_id=apology_id)
+        ensure(action, d, actor, **which)
     except DomainError as exc:
         return exc
     return None

@@ -8,11 +8,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Phản ánh, kiến nghị")
 
     def ready(self) -> None:
-        # A change of the working calendar counts again the respond-by times kept in working
-        # hours or days (workdays.services.register_recomputer; workdays never imports this app).
-        from motcua.feedback.services import recompute_respond_by
-        from motcua.workdays import services as workdays_services
-
-        register = getattr(workdays_services, "register_recomputer", None)
-        if register is not None:
-            register(recompute_respond_by)
+        # The services register their recomputer of respond-by times with the working calendar
+        # (those kept in working hours or days; workdays never imports this app).
+        import motcua.feedback.services  # noqa: F401

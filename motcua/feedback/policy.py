@@ -105,24 +105,29 @@ def _answer(f: FeedbackFacts) -> None:
         raise _closed(f)
 
 
-def _close(f: FeedbackFacts) -> None:
-    _supervisor(f, _("kết thúc phản ánh"))
+def _answered(f: FeedbackFacts, action: str, not_yet: str) -> None:
+    """Close or return: the supervisor, once the unit answered (``not_yet`` says why not)."""
+    _supervisor(f, action)
     if f.status == CLOSED:
         raise _closed(f)
     if f.status != ANSWERED:
-        raise FeedbackNotAnswered(
-            _("Phản ánh số %(id)s chưa được đơn vị trả lời; chưa kết thúc được.") % {"id": f.id}
-        )
+        raise FeedbackNotAnswered(not_yet % {"id": f.id})
+
+
+def _close(f: FeedbackFacts) -> None:
+    _answered(
+        f,
+        _("kết thúc phản ánh"),
+        _("Phản ánh số %(id)s chưa được đơn vị trả lời; chưa kết thúc được."),
+    )
 
 
 def _return(f: FeedbackFacts) -> None:
-    _supervisor(f, _("trả lại phản ánh cho đơn vị"))
-    if f.status == CLOSED:
-        raise _closed(f)
-    if f.status != ANSWERED:
-        raise FeedbackNotAnswered(
-            _("Phản ánh số %(id)s chưa được trả lời; không có gì để trả lại.") % {"id": f.id}
-        )
+    _answered(
+        f,
+        _("trả lại phản ánh cho đơn vị"),
+        _("Phản ánh số %(id)s chưa được trả lời; không có gì để trả lại."),
+    )
 
 
 def _publish(f: FeedbackFacts) -> None:

@@ -480,27 +480,20 @@ def _record_failure(
 ) -> DeliveryOutcome:
     now = timezone.now()
     max_attempts = int(settings.MOTCUA_NOTIFY["MAX_ATTEMPTS"])
-    mine = Message.objects.filter(pk=message.pk, claim_token=token)
-    if permanent or message.attempts >= max_attempts:
-        mine.update(
-            status=Status.GIVEN_UP,
-            lease_until=None,
-            next_attempt_at=None,
-            last_error=error[:2000],
-            updated_at=now,
-        )
-        logger.warning(
-            "message %s given up after %s attempts: %s", message.pk, message.attempts, error
-        )
-        return DeliveryOutcome("given_up", error=error)
-    retry_at = now + timedelta(seconds=retry_delay(message.attempts))
-    mine.update(
-        status=Status.FAILED,
+    give_up = permanent or message.attempts >= max_attempts
+    retry_at = None if give_up else now + timedelta(seconds=retry_delay(message.attempts))
+    Message.objects.filter(pk=message.pk, claim_token=token).update(
+        status=Status.GIVEN_UP if give_up else Status.FAILED,
         lease_until=None,
         next_attempt_at=retry_at,
         last_error=error[:2000],
         updated_at=now,
     )
+    if give_up:
+        logger.warning(
+            "message %s given up after %s attempts: %s", message.pk, message.attempts, error
+        )
+        return DeliveryOutcome("given_up", error=error)
     logger.info(
         "message %s attempt %s failed, retry at %s: %s",
         message.pk,

@@ -3,6 +3,8 @@ supervisor board across units. Figures are aggregate queries; lists are short an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +24,7 @@ from motcua.dossiers.selectors import (
 from motcua.office.dossier_views import get_viewer
 from motcua.office.presenters import Calendars, dossier_clock
 from motcua.office.selectors import (
+    UNIT_FIGURES,
     board_counts,
     board_counts_by_unit,
     count_waiting_apologies_by_unit,
@@ -151,20 +154,13 @@ def supervision(request: HttpRequest) -> HttpResponse:
     unit_qs = Unit.objects.filter(active=True).order_by("code")
     if ids is not None:
         unit_qs = unit_qs.filter(pk__in=ids)
-    zero = {
-        "received_today": 0,
-        "open": 0,
-        "overdue": 0,
-        "due_today": 0,
-        "green_open": 0,
-        "green_late": 0,
-    }
-    rows = [
+    zero = dict.fromkeys(UNIT_FIGURES, 0)
+    rows: list[dict[str, Any]] = [
         {"unit": u, **by_unit.get(u.pk, zero), "apologies": apologies.get(u.pk, 0)}
         for u in unit_qs
         if u.pk in by_unit or ids is not None
     ]
-    totals = {k: sum(int(r[k]) for r in rows) for k in (*zero, "apologies")}  # type: ignore[call-overload]
+    totals = {k: sum(int(r[k]) for r in rows) for k in (*UNIT_FIGURES, "apologies")}
     overdue = list(
         work_order(qs.filter(overdue_q(now))).select_related("procedure", "unit", "applicant")[
             : LIST_LIMIT * 2

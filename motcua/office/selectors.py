@@ -110,55 +110,37 @@ def local_day_bounds(on: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def board_counts(qs: QuerySet[Dossier], *, now: datetime) -> dict[str, Any]:
-    """The figures of a board, in one aggregate query."""
+#: The figures of a unit's row on the supervisor board (a subset of `board_figures`).
+UNIT_FIGURES = ("received_today", "open", "overdue", "due_today", "green_open", "green_late")
+
+
+def board_figures(now: datetime) -> dict[str, Count]:
+    """Every figure of a board, as aggregates over dossiers at ``now``."""
     start, end = local_day_bounds(timezone.localdate(now))
     open_q = Q(status__in=OPEN_STATUSES)
-    return qs.aggregate(
-        received_today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
-        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        open=Count("pk", filter=open_q),
-        overdue=Count("pk", filter=overdue_q(now)),
-        due_today=Count(
-            "pk",
-            filter=Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS])
-            & Q(due_at__gte=now, due_at__lt=end),
-        ),
-        paused=Count("pk", filter=Q(status=Status.AWAITING_SUPPLEMENT)),
-        green_open=Count("pk", filter=open_q & Q(green_lane=True)),
-        green_late=Count(
-            "pk",
-            filter=Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS])
-            & Q(green_lane=True, green_lane_due_at__lt=now),
-        ),
-        ready_today=Count("pk", filter=Q(ready_at__gte=start, ready_at__lt=end)),
-    )
+    running = Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS])
+    return {
+        "received_today": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
+        "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
+        "open": Count("pk", filter=open_q),
+        "overdue": Count("pk", filter=overdue_q(now)),
+        "due_today": Count("pk", filter=running & Q(due_at__gte=now, due_at__lt=end)),
+        "paused": Count("pk", filter=Q(status=Status.AWAITING_SUPPLEMENT)),
+        "green_open": Count("pk", filter=open_q & Q(green_lane=True)),
+        "green_late": Count("pk", filter=running & Q(green_lane=True, green_lane_due_at__lt=now)),
+        "ready_today": Count("pk", filter=Q(ready_at__gte=start, ready_at__lt=end)),
+    }
+
+
+def board_counts(qs: QuerySet[Dossier], *, now: datetime) -> dict[str, Any]:
+    """The figures of a board, in one aggregate query."""
+    return qs.aggregate(**board_figures(now))
 
 
 def board_counts_by_unit(qs: QuerySet[Dossier], *, now: datetime) -> dict[int, dict[str, int]]:
-    """The same figures per receiving unit, in one grouped query."""
-    start, end = local_day_bounds(timezone.localdate(now))
-    open_q = Q(status__in=OPEN_STATUSES)
-    rows = (
-        qs.order_by()
-        .values("unit_id")
-        .annotate(
-            received_today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
-            open=Count("pk", filter=open_q),
-            overdue=Count("pk", filter=overdue_q(now)),
-            due_today=Count(
-                "pk",
-                filter=Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS])
-                & Q(due_at__gte=now, due_at__lt=end),
-            ),
-            green_open=Count("pk", filter=open_q & Q(green_lane=True)),
-            green_late=Count(
-                "pk",
-                filter=Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS])
-                & Q(green_lane=True, green_lane_due_at__lt=now),
-            ),
-        )
-    )
+    """The figures of `UNIT_FIGURES` per receiving unit, in one grouped query."""
+    figures = board_figures(now)
+    rows = qs.order_by().values("unit_id").annotate(**{k: figures[k] for k in UNIT_FIGURES})
     out: dict[int, dict[str, int]] = {}
     for row in rows:
         values: dict[str, Any] = dict(row)

@@ -48,17 +48,14 @@ urlpatterns = [
     path("phan-anh/", feedback_views.feedback_list, name="feedback_list"),
     path("phan-anh/moi/", feedback_views.feedback_new, name="feedback_new"),
     path("phan-anh/<int:pk>/", feedback_views.feedback_detail, name="feedback_detail"),
-    path(
-        "phan-anh/<int:pk>/phan-loai/",
-        feedback_views.feedback_classify,
-        name="feedback_classify",
-    ),
-    path("phan-anh/<int:pk>/tra-loi/", feedback_views.feedback_answer, name="feedback_answer"),
-    path("phan-anh/<int:pk>/ket-thuc/", feedback_views.feedback_close, name="feedback_close"),
-    path("phan-anh/<int:pk>/tra-lai/", feedback_views.feedback_return, name="feedback_return"),
-    path(
-        "phan-anh/<int:pk>/cong-khai/",
-        feedback_views.feedback_publish,
-        name="feedback_publish",
-    ),
+    *[
+        path(f"phan-anh/<int:pk>/{slug}/", view, name=f"feedback_{name}")
+        for slug, view, name in (
+            ("phan-loai", feedback_views.feedback_classify, "classify"),
+            ("tra-loi", feedback_views.feedback_answer, "answer"),
+            ("ket-thuc", feedback_views.feedback_close, "close"),
+            ("tra-lai", feedback_views.feedback_return, "return"),
+            ("cong-khai", feedback_views.feedback_publish, "publish"),
+        )
+    ],
 ]

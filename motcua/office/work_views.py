@@ -44,6 +44,13 @@ def _querystring(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _worklist(request: HttpRequest, title: str, **ctx: Any) -> HttpResponse:
+    """A work list page (the table alone for htmx), with the filters kept in its links."""
+    ctx.update(title=title, query=_querystring(request))
+    template = "office/_worklist_table.html" if is_htmx(request) else "office/worklist.html"
+    return render(request, template, ctx)
+
+
 @login_required
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
@@ -68,16 +75,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         {"dossier": s.dossier, "step": s, "clock": step_clock(s, cals, now=now)}
         for s in page.object_list
     ]
-    ctx = {
-        "title": _("Việc của tôi"),
-        "form": form,
-        "rows": rows,
-        "page": page,
-        "query": _querystring(request),
-        "mine": True,
-    }
-    template = "office/_worklist_table.html" if is_htmx(request) else "office/worklist.html"
-    return render(request, template, ctx)
+    return _worklist(request, _("Việc của tôi"), form=form, rows=rows, page=page, mine=True)
 
 
 @login_required
@@ -121,14 +119,6 @@ def unit_work(request: HttpRequest) -> HttpResponse:
         {"dossier": d, "step": None, "clock": dossier_clock(d, cals, now=now)}
         for d in page.object_list
     ]
-    ctx = {
-        "title": _("Hồ sơ của đơn vị"),
-        "form": form,
-        "rows": rows,
-        "page": page,
-        "query": _querystring(request),
-        "mine": False,
-        "units": units,
-    }
-    template = "office/_worklist_table.html" if is_htmx(request) else "office/worklist.html"
-    return render(request, template, ctx)
+    return _worklist(
+        request, _("Hồ sơ của đơn vị"), form=form, rows=rows, page=page, mine=False, units=units
+    )

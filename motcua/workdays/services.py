@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol, TypeVar
 
@@ -61,6 +62,7 @@ __all__ = [
     "check_office_sessions",
     "forget_calendars",
     "office_hours_for",
+    "CalendarChanged",
     "recompute_deadlines",
     "register_recomputer",
     "registered_recomputers",
@@ -81,22 +83,37 @@ class CalendarExceptionNotFound(DomainError):
 
 
 # ---------------------------------------------------------------------- recomputation registry
-class Recomputer(Protocol):
-    """Recompute the open deadlines a calendar change may move; return how many changed.
+@dataclass(frozen=True)
+class CalendarChanged:
+    """What a calendar change may move, as the recomputers receive it.
 
     ``dates``: the dates whose status changed (None: any date, e.g. office hours changed).
     ``unit_ids``: the units whose calendar changed (None: every unit). ``actor``: who made the
-    change (None for a command). ``reason``: a Vietnamese sentence for the dossiers' history.
+    change (None for a command). ``reason``: a Vietnamese sentence for the histories.
     """
 
-    def __call__(
-        self,
-        *,
-        dates: set[date] | None,
-        unit_ids: set[int] | None,
-        actor: Staff | None,
-        reason: str,
-    ) -> int: ...
+    dates: frozenset[date] | None
+    unit_ids: frozenset[int] | None
+    actor: Staff | None
+    reason: str
+
+    @property
+    def nothing(self) -> bool:
+        """No date changed at all: nothing to recompute."""
+        return self.dates is not None and not self.dates
+
+    def first_moment(self) -> datetime | None:
+        """The start (local midnight) of the first changed date; None when any date may have
+        changed. A due before it cannot move."""
+        if not self.dates:
+            return None
+        return datetime.combine(min(self.dates), time.min, tzinfo=timezone.get_current_timezone())
+
+
+class Recomputer(Protocol):
+    """Recompute the open deadlines a calendar change may move; return how many changed."""
+
+    def __call__(self, change: CalendarChanged) -> int: ...
 
 
 _R = TypeVar("_R", bound=Recomputer)
@@ -132,17 +149,13 @@ def recompute_deadlines(
 
     Also what `motcua recompute_deadlines` runs. A recomputer that raises rolls everything back.
     """
-    total = 0
-    for fn in list(_recomputers):
-        total += int(
-            fn(
-                dates=None if dates is None else set(dates),
-                unit_ids=None if unit_ids is None else set(unit_ids),
-                actor=actor,
-                reason=reason,
-            )
-        )
-    return total
+    change = CalendarChanged(
+        dates=None if dates is None else frozenset(dates),
+        unit_ids=None if unit_ids is None else frozenset(unit_ids),
+        actor=actor,
+        reason=reason,
+    )
+    return sum(int(fn(change)) for fn in list(_recomputers))
 
 
 # ------------------------------------------------------------------------------------- helpers

@@ -19,6 +19,7 @@ from motcua.dossiers.services import (
     sign_apology,
 )
 from motcua.org.models import Unit
+from tests.api.test_dossiers import body
 from tests.dossiers.helpers import receive
 from tests.factories import make_procedure
 
@@ -42,13 +43,7 @@ def submission(proc, **extra):
     return {
         "procedure": proc.code,
         "unit": "TP.01",
-        "applicant": {
-            "name": "Nguyễn Văn An",
-            "id_number": "001099012345",
-            "phone": "0912345678",
-            "email": "an@example.vn",
-            "address": "12 Hàng Bạc",
-        },
+        "applicant": body(proc)["applicant"],
         "documents": [{"name": "Tờ khai", "copies": 1}],
         **extra,
     }

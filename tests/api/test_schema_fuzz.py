@@ -14,13 +14,13 @@ import sys
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from motcua.access.services import issue_token
-from motcua.dossiers.services import receive_dossier
-from tests.dossiers.helpers import APPLICANT
-from tests.factories import make_procedure, papers
+from tests.dossiers.helpers import receive
+from tests.factories import make_procedure
 
 pytestmark = pytest.mark.server
 
@@ -37,13 +37,7 @@ EXAMPLES = int(EXPLORE or 25)
 @pytest.fixture
 def api_schema(live_server, transactional_db, office):
     procedure = make_procedure(units=[office.ward], online_mode="full")
-    receive_dossier(
-        actor=office.receptionist,
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code=office.ward.code,
-        applicant=APPLICANT,
-    )
+    receive(office, procedure, now=timezone.now())
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     return schema
 

@@ -91,19 +91,15 @@ def test_steps_may_swap_numbers_and_be_added_and_removed(office):
     save_procedure(
         procedure=procedure,
         steps=[
-            StepSpec(
-                id=second.pk,
-                order=1,
-                name=second.name,
-                role=second.role,
-                duration_working_hours=Decimal(4),
-            ),
-            StepSpec(
-                id=first.pk,
-                order=2,
-                name=first.name,
-                role=first.role,
-                duration_working_hours=Decimal(2),
+            *(
+                StepSpec(
+                    id=step.pk,
+                    order=order,
+                    name=step.name,
+                    role=step.role,
+                    duration_working_hours=step.duration_working_hours,
+                )
+                for order, step in ((1, second), (2, first))
             ),
             StepSpec(name="Bước mới", role="leader", duration_working_hours=Decimal(2)),
         ],

@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from motcua.catalog.models import Field
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
-from motcua.dossiers.services import ApplicantData, Created, receive_dossier, submit_online
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import (
+    ApplicantData,
+    Created,
+    draft_apology,
+    receive_dossier,
+    sign_apology,
+    submit_online,
+)
 from tests.factories import papers
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -26,9 +34,12 @@ def at(day: int, hour: int, minute: int = 0, *, month: int = 1, year: int = 2026
     return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
-def procedure_with(*, units, steps, code: str, legal_working_days="3", **kwargs):
-    """A procedure whose steps are (name, role, hours) triples."""
-    field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
+def procedure_with(
+    *, units, steps, code: str, legal_working_days="3", field=("HT", "Hộ tịch"), **kwargs
+):
+    """A procedure whose steps are (name, role, hours) triples; its papers ``documents`` (one
+    mandatory "Tờ khai" unless told); ``field`` (code, name)."""
+    field, _ = Field.objects.get_or_create(code=field[0], defaults={"name": field[1]})
     durations = [Decimal(h) for _, _, h in steps]
     return create_procedure(
         spec=ProcedureSpec(
@@ -40,7 +51,7 @@ def procedure_with(*, units, steps, code: str, legal_working_days="3", **kwargs)
             steps=[
                 StepSpec(name=n, role=r, duration_working_hours=Decimal(h)) for n, r, h in steps
             ],
-            documents=[DocumentSpec(name="Tờ khai")],
+            documents=kwargs.pop("documents", [DocumentSpec(name="Tờ khai")]),
             units=units,
             **kwargs,
         ),
@@ -60,6 +71,14 @@ def receive(office, procedure, *, now=None, **kwargs) -> Created:
     )
 
 
+def on_paper(office, procedure, *, received_at, now, reason: str) -> Dossier:
+    """A dossier received on paper at ``received_at`` while the system was down, entered at
+    ``now`` with ``reason``."""
+    return receive(
+        office, procedure, now=now, received_at=received_at, received_at_reason=reason
+    ).dossier
+
+
 def submit(office, procedure, *, now=None, **kwargs) -> Created:
     """An online submission to the office's ward (status submitted), at 08:00 on 19/01 unless
     told."""
@@ -71,3 +90,12 @@ def submit(office, procedure, *, now=None, **kwargs) -> Created:
         now=now or at(19, 8),
         **kwargs,
     )
+
+
+def extended(dossier, *, by, leader, until: datetime, now: datetime, reason: str = "Chờ xác minh"):
+    """An apology drafted by ``by`` proposing the appointment ``until``, signed by ``leader``
+    at ``now``: the dossier's one extension."""
+    apology = draft_apology(
+        dossier_id=dossier.pk, actor=by, reason=reason, new_due_at=until, now=now
+    )
+    return sign_apology(apology_id=apology.pk, actor=leader, now=now)

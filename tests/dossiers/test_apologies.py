@@ -16,7 +16,7 @@ from motcua.dossiers.services import (
     return_step,
     sign_apology,
 )
-from tests.dossiers.helpers import at, receive
+from tests.dossiers.helpers import at, on_paper, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,9 @@ NOW = at(9, 10, month=2)  # three weeks after Mon 19/01/2026
 @pytest.fixture
 def late(office, procedure):
     """Received on paper three weeks ago; its first step (2 h) is long overdue."""
-    return receive(
-        office,
-        procedure,
-        now=NOW,
-        received_at=at(19, 9),
-        received_at_reason="Mất điện, tiếp nhận trên giấy",
-    ).dossier
+    return on_paper(
+        office, procedure, received_at=at(19, 9), now=NOW, reason="Mất điện, tiếp nhận trên giấy"
+    )
 
 
 def _first(dossier):

@@ -11,22 +11,14 @@ from motcua.dossiers.services import (
     request_supplement,
     return_to_applicant,
     stop_dossier,
-    submit_online,
 )
-from tests.dossiers.helpers import APPLICANT, at, receive
-from tests.factories import papers
+from tests.dossiers.helpers import at, receive, submit
 
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(office, procedure):
-    return submit_online(
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code="TP.01",
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier
+    return submit(office, procedure).dossier
 
 
 def test_a_submission_refused_at_intake_is_refused(office, procedure):
@@ -72,13 +64,19 @@ def test_a_dossier_found_not_eligible_is_ready_with_that_outcome(office, with_re
         refuse_dossier(dossier_id=dossier.pk, actor=office.receptionist, reason="x")
 
 
-def test_a_dossier_left_without_its_supplement_can_be_declared_not_eligible(office, procedure):
+@pytest.fixture
+def paused(office, procedure):
+    """A dossier waiting since 10:00 on Monday 19/01 for the citizen's supplement."""
     dossier = receive(office, procedure, now=at(19, 9)).dossier
     request_supplement(
         dossier_id=dossier.pk, actor=office.receptionist, items=["x"], now=at(19, 10)
     )
+    return dossier
+
+
+def test_a_dossier_left_without_its_supplement_can_be_declared_not_eligible(office, paused):
     dossier = refuse_dossier(
-        dossier_id=dossier.pk, actor=office.receptionist, reason="Quá hạn bổ sung", now=at(30, 9)
+        dossier_id=paused.pk, actor=office.receptionist, reason="Quá hạn bổ sung", now=at(30, 9)
     )
     assert dossier.status == "ready" and dossier.outcome == "not_eligible"
     assert dossier.timeliness == "early"  # the waiting time does not count against the agency
@@ -101,13 +99,9 @@ def test_stopping_before_a_decision_closes_the_open_step(office, procedure):
         stop_dossier(dossier_id=dossier.pk, actor=office.receptionist, reason="lại")
 
 
-def test_a_paused_dossier_can_be_stopped(office, procedure):
-    dossier = receive(office, procedure, now=at(19, 9)).dossier
-    request_supplement(
-        dossier_id=dossier.pk, actor=office.receptionist, items=["x"], now=at(19, 10)
-    )
+def test_a_paused_dossier_can_be_stopped(office, paused):
     dossier = stop_dossier(
-        dossier_id=dossier.pk, actor=office.receptionist, reason="rút", now=at(20, 9)
+        dossier_id=paused.pk, actor=office.receptionist, reason="rút", now=at(20, 9)
     )
     assert dossier.status == "stopped" and dossier.paused_at is None
     with pytest.raises(Exception):  # noqa: B017 - nothing pending any more

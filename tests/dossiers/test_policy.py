@@ -54,20 +54,22 @@ def test_the_policy_speaks_the_models_values():
     assert {policy.RECEPTIONIST, policy.SPECIALIST, policy.HEAD, policy.LEADER} <= set(Role.values)
 
 
+def receive_with(client, office, procedure, paper: str):
+    """A reception through the API by the ward's desk, handing in one paper."""
+    client.force_login(office.receptionist)
+    body = {
+        "procedure": procedure.code,
+        "unit": office.ward.code,
+        "applicant": {"name": "Nguyễn Văn An"},
+        "documents": [{"name": paper, "copies": 1}],
+    }
+    return client.post("/api/v1/dossiers", body, content_type="application/json")
+
+
 def test_a_reception_through_the_api_without_a_mandatory_paper_is_refused_naming_it(
     client, office, procedure
 ):
-    client.force_login(office.receptionist)
-    answer = client.post(
-        "/api/v1/dossiers",
-        {
-            "procedure": procedure.code,
-            "unit": office.ward.code,
-            "applicant": {"name": "Nguyễn Văn An"},
-            "documents": [{"name": "Giấy khác", "copies": 1}],
-        },
-        content_type="application/json",
-    )
+    answer = receive_with(client, office, procedure, "Giấy khác")
     assert answer.status_code == 422, answer.text
     problem = answer.json()
     assert "Tờ khai" in problem["detail"] and "Tờ khai" in str(problem["errors"]["documents"])
@@ -75,17 +77,7 @@ def test_a_reception_through_the_api_without_a_mandatory_paper_is_refused_naming
 
 
 def test_a_paper_is_recognised_whatever_its_case_and_spacing(client, office, procedure):
-    client.force_login(office.receptionist)
-    answer = client.post(
-        "/api/v1/dossiers",
-        {
-            "procedure": procedure.code,
-            "unit": office.ward.code,
-            "applicant": {"name": "Nguyễn Văn An"},
-            "documents": [{"name": "  tờ   KHAI ", "copies": 1}],
-        },
-        content_type="application/json",
-    )
+    answer = receive_with(client, office, procedure, "  tờ   KHAI ")
     assert answer.status_code == 201, answer.text
 
 

@@ -19,28 +19,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from motcua.catalog.models import Procedure
-from motcua.core.errors import DomainError
 from motcua.demo.data import DEMO_WARD
 from motcua.demo.loader import load_demo_city
 from motcua.dossiers import policy, services
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.selectors import current_step
 from motcua.org.models import Membership, Staff, Unit
-from tests.factories import papers
+from tests.factories import accepted, papers
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=VN)  # an ordinary working Tuesday
 APPLICANT = services.ApplicantData(name="Nguyễn Văn An", phone="0912345678")
 SIGN_URL = re.compile(r'data-action="sign_apology"[^>]*action="[^"]*/xin-loi/(\d+)/ky/"')
-
-
-class Rollback(Exception):
-    """Undoes an action tried only to see whether the service accepts it."""
 
 
 def holder(unit: Unit, role: str) -> Staff:
@@ -108,24 +102,20 @@ def make_states(ward: Unit, home: Procedure, away: Procedure | None) -> dict[str
     leader = holder(ward, "leader")
     long_ago = NOW - timedelta(days=28)
 
-    def receive(procedure: Procedure, at: datetime) -> Dossier:
-        return services.receive_dossier(
-            actor=desk,
-            procedure_code=procedure.code,
-            unit_code=ward.code,
-            applicant=APPLICANT,
-            documents=papers(procedure),
-            now=at,
-        ).dossier
+    def receive(procedure: Procedure, at: datetime, *, online: bool = False) -> Dossier:
+        given = {
+            "procedure_code": procedure.code,
+            "unit_code": ward.code,
+            "applicant": APPLICANT,
+            "documents": papers(procedure),
+            "now": at,
+        }
+        if online:
+            return services.submit_online(**given).dossier
+        return services.receive_dossier(actor=desk, **given).dossier
 
     def submit(at: datetime) -> Dossier:
-        return services.submit_online(
-            procedure_code=home.code,
-            unit_code=ward.code,
-            applicant=APPLICANT,
-            documents=papers(home),
-            now=at,
-        ).dossier
+        return receive(home, at, online=True)
 
     states: dict[str, Dossier] = {}
     states["submitted"] = submit(NOW - timedelta(hours=1))
@@ -218,17 +208,6 @@ def attempts(dossier: Dossier, actor: Staff) -> dict[str, Callable[[], object]]:
         policy.RETURN: lambda: services.return_to_applicant(dossier_id=pk, actor=actor),
         policy.STOP: lambda: services.stop_dossier(dossier_id=pk, actor=actor, reason="Lý do"),
     }
-
-
-def accepted(call: Callable[[], object]) -> bool:
-    try:
-        with transaction.atomic():
-            call()
-            raise Rollback
-    except Rollback:
-        return True
-    except DomainError:
-        return False
 
 
 def accepted_by_services(dossier: Dossier, actor: Staff) -> tuple[set[str], set[int]]:

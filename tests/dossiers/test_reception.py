@@ -23,7 +23,7 @@ from motcua.dossiers.services import (
     request_supplement,
     submit_online,
 )
-from tests.dossiers.helpers import APPLICANT, at, procedure_with, receive
+from tests.dossiers.helpers import APPLICANT, at, on_paper, procedure_with, receive
 from tests.factories import make_procedure, papers
 
 pytestmark = pytest.mark.django_db
@@ -175,13 +175,13 @@ def test_a_backdated_paper_reception_keeps_its_real_time_and_needs_a_reason(offi
     with pytest.raises(InvalidInput) as error:
         receive(office, procedure, now=now, received_at=at(19, 9))
     assert error.value.field == "received_at_reason"
-    dossier = receive(
+    dossier = on_paper(
         office,
         procedure,
-        now=now,
         received_at=at(19, 9),
-        received_at_reason="Mất kết nối mạng, tiếp nhận bằng sổ giấy",
-    ).dossier
+        now=now,
+        reason="Mất kết nối mạng, tiếp nhận bằng sổ giấy",
+    )
     assert dossier.code == "TP.01-260119-0001"  # the code of its real reception day
     assert dossier.received_at == at(19, 9)
     assert dossier.due_at == at(22, 17)

@@ -4,11 +4,11 @@ intake service."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from motcua.dossiers.models import Dossier
-from motcua.feedback.services import Sender, receive_feedback
+from motcua.feedback.services import Sender, classify_feedback, receive_feedback
 from motcua.org.models import Staff, Unit
 from tests.factories import make_procedure
 
@@ -55,3 +55,16 @@ def make_feedback(
         now=now or received_at,
         **kwargs,
     ).feedback
+
+
+def make_routed(office, **kwargs):
+    """A complaint taken at the ward's desk, classified as a delay and routed to the ward."""
+    item = make_feedback(actor=office.receptionist, **kwargs)
+    return classify_feedback(
+        feedback_id=item.pk,
+        actor=office.supervisor,
+        category="delay",
+        in_scope=True,
+        unit_code="TP.01",
+        now=MONDAY_9 + timedelta(hours=1),
+    )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
-from motcua.core.errors import DomainError
 from motcua.feedback import policy, services
 from motcua.feedback.models import Feedback, Status
+from tests.factories import accepted
 from tests.feedback.factories import MONDAY_9, make_feedback
 
 pytestmark = pytest.mark.django_db
@@ -25,25 +24,10 @@ FORM_URL = {
 }
 
 
-class Rollback(Exception):
-    pass
-
-
 def test_the_policy_speaks_the_models_values():
     assert {policy.NEW, policy.CLASSIFIED, policy.FORWARDED, policy.ANSWERED, policy.CLOSED} == set(
         Status.values
     )
-
-
-def accepted(call: Callable[[], object]) -> bool:
-    try:
-        with transaction.atomic():
-            call()
-            raise Rollback
-    except Rollback:
-        return True
-    except DomainError:
-        return False
 
 
 def tries(item: Feedback, actor, unit_code: str) -> dict[str, Callable[[], object]]:
@@ -66,25 +50,16 @@ def tries(item: Feedback, actor, unit_code: str) -> dict[str, Callable[[], objec
 
 
 def test_every_persona_sees_exactly_the_buttons_the_services_accept(client, office):
-    new = make_feedback(actor=office.receptionist)
-    classified = make_feedback(actor=office.receptionist)
-    services.classify_feedback(
-        feedback_id=classified.pk,
-        actor=office.supervisor,
-        category="delay",
-        in_scope=True,
-        unit_code=office.ward.code,
-        now=MONDAY_9,
-    )
-    answered = make_feedback(actor=office.receptionist)
-    services.classify_feedback(
-        feedback_id=answered.pk,
-        actor=office.supervisor,
-        category="delay",
-        in_scope=True,
-        unit_code=office.ward.code,
-        now=MONDAY_9,
-    )
+    new, classified, answered = (make_feedback(actor=office.receptionist) for _ in range(3))
+    for item in (classified, answered):
+        services.classify_feedback(
+            feedback_id=item.pk,
+            actor=office.supervisor,
+            category="delay",
+            in_scope=True,
+            unit_code=office.ward.code,
+            now=MONDAY_9,
+        )
     services.answer_feedback(feedback_id=answered.pk, actor=office.leader, answer="Đã xử lý.")
     people = [
         office.receptionist,

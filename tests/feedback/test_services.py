@@ -38,7 +38,7 @@ from motcua.feedback.services import (
 )
 from motcua.org.models import FocalPoint
 from tests.factories import make_staff
-from tests.feedback.factories import MONDAY_9, VN, make_dossier, make_feedback
+from tests.feedback.factories import MONDAY_9, VN, make_dossier, make_feedback, make_routed
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
@@ -308,20 +308,8 @@ def test_only_a_supervisor_of_the_receiving_unit_classifies(office):
 
 
 # --------------------------------------------------------------------------- answer and close
-def _routed(office, **kwargs):
-    item = make_feedback(actor=office.receptionist, **kwargs)
-    return classify_feedback(
-        feedback_id=item.pk,
-        actor=office.supervisor,
-        category="delay",
-        in_scope=True,
-        unit_code="TP.01",
-        now=MONDAY_9 + H,
-    )
-
-
 def test_the_unit_answers_and_the_supervisor_closes(office):
-    item = _routed(office)
+    item = make_routed(office)
     item = answer_feedback(
         feedback_id=item.pk,
         actor=office.head,
@@ -340,7 +328,7 @@ def test_the_unit_answers_and_the_supervisor_closes(office):
 
 
 def test_a_returned_answer_goes_back_to_the_unit_and_the_clock_keeps_running(office):
-    item = _routed(office)
+    item = make_routed(office)
     answer_feedback(feedback_id=item.pk, actor=office.specialist, answer="Đã xem.", publish=True)
     with pytest.raises(InvalidInput, match="lý do"):
         return_feedback(feedback_id=item.pk, actor=office.supervisor, note=" ")
@@ -360,7 +348,7 @@ def test_answers_are_given_only_in_the_right_state_by_the_right_people(office):
     fresh = make_feedback(actor=office.receptionist)
     with pytest.raises(FeedbackNotFound):  # not routed to the unit yet: not on its board
         answer_feedback(feedback_id=fresh.pk, actor=office.head, answer="x")
-    item = _routed(office)
+    item = make_routed(office)
     with pytest.raises(NotAllowed):
         answer_feedback(feedback_id=item.pk, actor=office.supervisor, answer="x")
     with pytest.raises(FeedbackNotFound):
@@ -391,7 +379,7 @@ def test_an_unclassified_item_cannot_be_answered_by_its_unit(office):
 
 
 def test_publication_can_be_withdrawn(office):
-    item = _routed(office)
+    item = make_routed(office)
     answer_feedback(feedback_id=item.pk, actor=office.head, answer="Đã xử lý.")
     publish_feedback(feedback_id=item.pk, actor=office.supervisor, published=True)
     assert selectors.list_published_feedback().count() == 1
@@ -403,7 +391,7 @@ def test_publication_can_be_withdrawn(office):
 
 # --------------------------------------------------------------------------------- escalation
 def test_an_overdue_item_escalates_once_to_the_leader_of_its_unit(office):
-    item = _routed(office)
+    item = make_routed(office)
     assert escalate_overdue_feedback(now=MONDAY_9 + 47 * H) == 0
     assert escalate_overdue_feedback(now=MONDAY_9 + 49 * H) == 1
     item.refresh_from_db()
@@ -417,7 +405,7 @@ def test_the_board_counts_open_overdue_and_green_lane_items_per_unit(office):
     dossier = make_dossier(unit=office.ward, green_lane=True)
     item = make_feedback(actor=office.receptionist, dossier_code=dossier.code)
     classify_feedback(feedback_id=item.pk, actor=office.supervisor, category="delay", in_scope=True)
-    _routed(office, received_at=MONDAY_9 + 10 * H, now=MONDAY_9 + 10 * H)
+    make_routed(office, received_at=MONDAY_9 + 10 * H, now=MONDAY_9 + 10 * H)
     counts = selectors.count_open_feedback([office.ward.pk], now=MONDAY_9 + 49 * H)
     assert counts == {office.ward.pk: {"open": 2, "overdue": 1, "green_lane": 1}}
 
@@ -425,7 +413,7 @@ def test_the_board_counts_open_overdue_and_green_lane_items_per_unit(office):
 def test_escalated_items_are_on_the_leaders_board(office):
     leader_elsewhere = make_staff(roles=[(office.city, "leader")])
     Route.objects.create(unit=office.ward, responsible_unit=office.city)
-    item = _routed(office)
+    item = make_routed(office)
     assert item.unit == office.city
     escalate_overdue_feedback(now=MONDAY_9 + 49 * H)
     assert item in selectors.feedback_visible_to(leader_elsewhere)
@@ -434,7 +422,7 @@ def test_escalated_items_are_on_the_leaders_board(office):
 # --------------------------------------------------------------------------------- visibility
 def test_an_outsider_sees_nothing_of_another_ward(office):
     make_feedback(actor=office.receptionist)
-    _routed(office)
+    make_routed(office)
     assert not selectors.feedback_visible_to(office.outsider).exists()
     assert selectors.feedback_visible_to(office.supervisor).count() == 2
     assert selectors.feedback_visible_to(office.receptionist).count() == 2
@@ -463,7 +451,7 @@ def test_a_new_day_off_moves_a_working_day_clock_but_not_a_clock_hours_one(offic
         in_scope=True,
         unit_code="TP.01",
     )
-    delay = _routed(office)
+    delay = make_routed(office)
     add_calendar_exception(
         on=date(2026, 3, 4),
         kind="HOLIDAY",

@@ -42,26 +42,28 @@ def notify_settings(settings):
     return settings
 
 
-@pytest.fixture
-def sms_provider(notify_settings):
-    provider = FakeHttpProvider(token="sms-token").start()
+def _provider(notify_settings, channel: str, **style):
+    """A fake HTTP provider of ``channel`` (sms, zalo) on 127.0.0.1, set in the settings."""
+    token = f"{channel}-token"
+    provider = FakeHttpProvider(token=token, **style).start()
     notify_settings.MOTCUA_NOTIFY = {
         **notify_settings.MOTCUA_NOTIFY,
-        "SMS_URL": provider.url,
-        "SMS_TOKEN": "sms-token",
+        f"{channel.upper()}_URL": provider.url,
+        f"{channel.upper()}_TOKEN": token,
     }
+    return provider
+
+
+@pytest.fixture
+def sms_provider(notify_settings):
+    provider = _provider(notify_settings, "sms")
     yield provider
     provider.stop()
 
 
 @pytest.fixture
 def zalo_provider(notify_settings):
-    provider = FakeHttpProvider(token="zalo-token", style="zalo").start()
-    notify_settings.MOTCUA_NOTIFY = {
-        **notify_settings.MOTCUA_NOTIFY,
-        "ZALO_URL": provider.url,
-        "ZALO_TOKEN": "zalo-token",
-    }
+    provider = _provider(notify_settings, "zalo", style="zalo")
     yield provider
     provider.stop()
 

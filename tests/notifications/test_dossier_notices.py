@@ -24,14 +24,13 @@ from motcua.dossiers.services import (
     ApplicantData,
     complete_step,
     draft_apology,
-    receive_dossier,
     receive_supplement,
     request_supplement,
     sign_apology,
 )
 from motcua.notifications.models import Message
-from tests.dossiers.helpers import at
-from tests.factories import make_procedure, papers
+from tests.dossiers.helpers import at, receive
+from tests.factories import make_procedure
 from tests.notifications.test_worker import all_sent, worker_env
 from tests.notifications.worker import Worker, wait_for
 
@@ -63,16 +62,7 @@ def run_the_dossier(office, procedure, applicant, *, wire: bool):
         )
 
     dossier = step(
-        lambda: (
-            receive_dossier(
-                actor=office.receptionist,
-                procedure_code=procedure.code,
-                documents=papers(procedure),
-                unit_code=office.ward.code,
-                applicant=applicant,
-                now=at(19, 9),
-            ).dossier
-        ),
+        lambda: receive(office, procedure, applicant=applicant, now=at(19, 9)).dossier,
         lambda d: notify_receipt(dossier=d),
     )
     assert messages() == FOUR[:1], "receive_dossier queued no receipt notice"
@@ -164,14 +154,7 @@ def test_the_four_notices_queued_in_the_services_transactions_are_delivered_by_t
 
 
 def test_a_notice_and_its_state_change_commit_or_roll_back_together(db, office, procedure):
-    dossier = receive_dossier(
-        actor=office.receptionist,
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code=office.ward.code,
-        applicant=BY_EMAIL,
-        now=at(19, 9),
-    ).dossier
+    dossier = receive(office, procedure, applicant=BY_EMAIL, now=at(19, 9)).dossier
     with pytest.raises(RuntimeError), transaction.atomic():
         request = request_supplement(
             dossier_id=dossier.pk, actor=office.receptionist, items=["Giấy tờ"], now=at(19, 10)

@@ -104,19 +104,15 @@ def test_a_recipient_without_an_address_for_the_channel_is_on_record_as_given_up
 
 
 def test_the_same_dedupe_key_writes_one_notice(db):
-    first = queue_message(
-        recipient=CITIZEN,
-        channel="email",
-        template_code="test_notice",
-        context={},
-        dedupe_key="step_overdue:7:officer:3",
-    )
-    again = queue_message(
-        recipient=CITIZEN,
-        channel="email",
-        template_code="test_notice",
-        context={},
-        dedupe_key="step_overdue:7:officer:3",
+    first, again = (
+        queue_message(
+            recipient=CITIZEN,
+            channel="email",
+            template_code="test_notice",
+            context={},
+            dedupe_key="step_overdue:7:officer:3",
+        )
+        for _ in range(2)
     )
     assert again.pk == first.pk
     assert Message.objects.count() == 1

@@ -14,13 +14,12 @@ from django.db import connection
 
 from motcua.dossiers import sweeps
 from motcua.dossiers.services import complete_step, draft_apology
-from motcua.feedback.services import classify_feedback
 from motcua.feedback.sweeps import sweep_feedback_overdue
 from motcua.notifications.claims import claim_flag, claim_mark
 from motcua.notifications.models import Message, SweepMark, UnitNoticeSettings
 from tests.dossiers.helpers import at, receive
 from tests.factories import make_procedure
-from tests.feedback.factories import MONDAY_9, make_feedback
+from tests.feedback.factories import MONDAY_9, make_feedback, make_routed
 
 H = timedelta(hours=1)
 
@@ -155,15 +154,7 @@ def test_a_dossier_on_course_or_with_an_apology_is_not_reminded(staffed, dossier
 
 
 def test_feedback_past_its_respond_by_time_is_escalated_to_the_leader_with_a_notice(staffed):
-    item = make_feedback(actor=staffed.receptionist)
-    classify_feedback(
-        feedback_id=item.pk,
-        actor=staffed.supervisor,
-        category="delay",
-        in_scope=True,
-        unit_code=staffed.ward.code,
-        now=MONDAY_9 + H,
-    )
+    item = make_routed(staffed)
     assert sweep_feedback_overdue(now=MONDAY_9 + 47 * H) == 0
     assert sweep_feedback_overdue(now=MONDAY_9 + 49 * H) == 1
     assert sweep_feedback_overdue(now=MONDAY_9 + 50 * H) == 0

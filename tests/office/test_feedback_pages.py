@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 
 from motcua.feedback.models import Feedback
-from motcua.feedback.services import answer_feedback, classify_feedback
-from tests.feedback.factories import MONDAY_9, make_dossier, make_feedback
+from motcua.feedback.services import answer_feedback
+from tests.feedback.factories import MONDAY_9, make_dossier, make_feedback, make_routed
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
@@ -21,21 +21,9 @@ def url(name, *args):
     return reverse(f"office:{name}", args=args)
 
 
-def routed(office, **kwargs):
-    item = make_feedback(actor=office.receptionist, **kwargs)
-    return classify_feedback(
-        feedback_id=item.pk,
-        actor=office.supervisor,
-        category="delay",
-        in_scope=True,
-        unit_code="TP.01",
-        now=MONDAY_9 + H,
-    )
-
-
 # ----------------------------------------------------------------------------------- the queue
 def test_the_queue_shows_overdue_badges_and_filters(client, office):
-    late = routed(office, content="Hồ sơ trễ hẹn, chưa ai trả lời.")
+    late = make_routed(office, content="Hồ sơ trễ hẹn, chưa ai trả lời.")
     make_feedback(
         actor=office.receptionist,
         channel="zalo",
@@ -63,7 +51,7 @@ def test_the_queue_refuses_bad_filters_with_a_message(client, office):
 
 
 def test_the_outsider_sees_an_empty_queue_and_404_for_an_item(client, office):
-    item = routed(office, content="Nội dung riêng của phường.")
+    item = make_routed(office, content="Nội dung riêng của phường.")
     client.force_login(office.outsider)
     page = client.get(url("feedback_list"))
     assert page.status_code == 200 and "Nội dung riêng" not in page.text
@@ -78,21 +66,23 @@ def test_the_pages_need_a_login(client, office):
 
 
 # ------------------------------------------------------------------------------------ intake
+def hotline_call(client, **fields):
+    """The operator's form for a call taken at 09:00 on Monday 02/03/2026."""
+    data = {"channel": "hotline", "received_at": "2026-03-02T09:00", **fields}
+    return client.post(url("feedback_new"), data)
+
+
 def test_an_operator_types_a_hotline_call_while_listening(client, office):
     dossier = make_dossier(unit=office.ward)
     client.force_login(office.receptionist)
     form = client.get(url("feedback_new"))
     assert form.status_code == 200 and "Đường dây nóng" in form.text
-    answer = client.post(
-        url("feedback_new"),
-        {
-            "channel": "hotline",
-            "received_at": "2026-03-02T09:00",
-            "name": "Lê Văn Gọi",
-            "phone": "0904000111",
-            "content": "Hồ sơ làn xanh trễ hẹn.",
-            "dossier_code": dossier.code,
-        },
+    answer = hotline_call(
+        client,
+        name="Lê Văn Gọi",
+        phone="0904000111",
+        content="Hồ sơ làn xanh trễ hẹn.",
+        dossier_code=dossier.code,
     )
     assert answer.status_code == 302
     item = Feedback.objects.get()
@@ -105,24 +95,11 @@ def test_an_operator_types_a_hotline_call_while_listening(client, office):
 
 def test_intake_refuses_bad_input_with_a_message(client, office):
     client.force_login(office.receptionist)
-    page = client.post(
-        url("feedback_new"), {"channel": "hotline", "received_at": "2026-03-02T09:00"}
-    )
+    page = hotline_call(client)
     assert page.status_code == 400 and "Hãy nhập nội dung phản ánh" in page.text
-    page = client.post(
-        url("feedback_new"),
-        {"channel": "hotline", "received_at": "2026-03-02T09:00", "content": "x" * 5001},
-    )
+    page = hotline_call(client, content="x" * 5001)
     assert page.status_code == 422 and "5.000" in page.text
-    page = client.post(
-        url("feedback_new"),
-        {
-            "channel": "hotline",
-            "received_at": "2026-03-02T09:00",
-            "content": "x",
-            "dossier_code": "KHONG-CO",
-        },
-    )
+    page = hotline_call(client, content="x", dossier_code="KHONG-CO")
     assert page.status_code == 422 and "KHONG-CO" in page.text
     page = client.post(url("feedback_new"), {"channel": "fax", "content": "x"})
     assert page.status_code == 400
@@ -169,7 +146,7 @@ def test_classify_refuses_bad_input_and_the_wrong_person(client, office):
 
 
 def test_the_unit_answers_and_the_supervisor_returns_then_closes(client, office):
-    item = routed(office)
+    item = make_routed(office)
     client.force_login(office.head)
     page = client.get(url("feedback_detail", item.pk))
     assert "Gửi trả lời" in page.text and "Lưu phân loại" not in page.text
@@ -197,7 +174,7 @@ def test_the_unit_answers_and_the_supervisor_returns_then_closes(client, office)
 
 
 def test_publication_from_the_page(client, office):
-    item = routed(office)
+    item = make_routed(office)
     client.force_login(office.supervisor)
     page = client.post(url("feedback_publish", item.pk), {"published": "1"})
     assert page.status_code == 409 and "chưa có câu trả lời" in page.text
@@ -209,7 +186,7 @@ def test_publication_from_the_page(client, office):
 
 
 def test_a_script_in_a_complaint_stays_text(client, office):
-    item = routed(office, content="<script>alert('x')</script>\n<b>đậm</b>")
+    item = make_routed(office, content="<script>alert('x')</script>\n<b>đậm</b>")
     answer_feedback(feedback_id=item.pk, actor=office.head, answer="<img src=x onerror=alert(1)>")
     client.force_login(office.supervisor)
     page = client.get(url("feedback_detail", item.pk)).text

@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 import time_machine
 from django.urls import reverse
 
-from motcua.catalog.models import Field
-from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
+from motcua.catalog.services import DocumentSpec
 from motcua.dossiers.models import Dossier
-from tests.dossiers.helpers import at
+from tests.dossiers.helpers import at, procedure_with
 from tests.dossiers.test_official_forms import text_of
 from tests.factories import make_procedure
 from tests.office.test_worklist import bulk_dossiers
@@ -24,27 +21,20 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def procedure(office):
-    field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
-    return create_procedure(
-        spec=ProcedureSpec(
-            code="9.800001",
-            name="Đăng ký khai sinh thử nghiệm",
-            field=field,
-            legal_working_days=Decimal(3),
-            target_working_hours=Decimal(8),
-            steps=[
-                StepSpec(name="Bước 1", role="receptionist", duration_working_hours=Decimal(2)),
-                StepSpec(name="Bước 2", role="specialist", duration_working_hours=Decimal(4)),
-                StepSpec(name="Bước 3", role="leader", duration_working_hours=Decimal(2)),
-            ],
-            documents=[
-                DocumentSpec(name="Tờ khai đăng ký khai sinh"),
-                DocumentSpec(name="Giấy chứng sinh", form="original"),
-                DocumentSpec(name="Giấy tờ chứng minh nơi cư trú", mandatory=False),
-            ],
-            units=[office.ward],
-        ),
-        actor=None,
+    return procedure_with(
+        code="9.800001",
+        name="Đăng ký khai sinh thử nghiệm",
+        steps=[
+            ("Bước 1", "receptionist", "2"),
+            ("Bước 2", "specialist", "4"),
+            ("Bước 3", "leader", "2"),
+        ],
+        documents=[
+            DocumentSpec(name="Tờ khai đăng ký khai sinh"),
+            DocumentSpec(name="Giấy chứng sinh", form="original"),
+            DocumentSpec(name="Giấy tờ chứng minh nơi cư trú", mandatory=False),
+        ],
+        units=[office.ward],
     )
 
 

@@ -65,46 +65,32 @@ def _staff_form(staff, memberships):
     return data
 
 
-def test_the_staff_screen_refuses_a_role_at_a_retired_unit_too(admin_client, office, retired):
+def _add_a_role(admin_client, office, new_role: dict):
+    """The specialist's staff screen posted with the role they hold and ``new_role``."""
     held = Membership.objects.get(staff=office.specialist)
-    page = admin_client.post(
+    kept = {
+        "id": held.pk,
+        "staff": office.specialist.pk,
+        "unit": office.ward.pk,
+        "role": "specialist",
+        "active": "on",
+    }
+    return admin_client.post(
         reverse("admin:org_staff_change", args=[office.specialist.pk]),
-        _staff_form(
-            office.specialist,
-            [
-                {
-                    "id": held.pk,
-                    "staff": office.specialist.pk,
-                    "unit": office.ward.pk,
-                    "role": "specialist",
-                    "active": "on",
-                },
-                {"unit": retired.pk, "role": "leader", "active": "on"},
-            ],
-        ),
+        _staff_form(office.specialist, [kept, new_role]),
     )
+
+
+def test_the_staff_screen_refuses_a_role_at_a_retired_unit_too(admin_client, office, retired):
+    page = _add_a_role(admin_client, office, {"unit": retired.pk, "role": "leader", "active": "on"})
     assert page.status_code == 200
     assert RETIRED in page.text
     assert not Membership.objects.filter(unit=retired).exists()
 
 
 def test_a_role_added_on_the_staff_screen_goes_through_the_service(admin_client, office):
-    held = Membership.objects.get(staff=office.specialist)
-    answer = admin_client.post(
-        reverse("admin:org_staff_change", args=[office.specialist.pk]),
-        _staff_form(
-            office.specialist,
-            [
-                {
-                    "id": held.pk,
-                    "staff": office.specialist.pk,
-                    "unit": office.ward.pk,
-                    "role": "specialist",
-                    "active": "on",
-                },
-                {"unit": office.other_ward.pk, "role": "head", "active": "on"},
-            ],
-        ),
+    answer = _add_a_role(
+        admin_client, office, {"unit": office.other_ward.pk, "role": "head", "active": "on"}
     )
     assert answer.status_code == 302, answer.text[:3000]
     added = Membership.objects.get(staff=office.specialist, unit=office.other_ward)
@@ -130,14 +116,8 @@ def test_a_role_added_and_then_ended_in_the_admin_is_recorded_with_the_administr
     membership = Membership.objects.get(staff=office.specialist, unit=office.other_ward)
     assert membership.since_on == date(2026, 2, 1)
 
-    answer = admin_client.post(
-        reverse("admin:org_membership_change", args=[membership.pk]),
-        {
-            "unit": office.other_ward.pk,
-            "role": "specialist",
-            "since_on": "01/02/2026",
-            "until_on": "31/03/2026",
-        },
+    answer = _change_membership(
+        admin_client, membership, unit=office.other_ward.pk, until_on="31/03/2026"
     )
     assert answer.status_code == 302
     membership.refresh_from_db()
@@ -157,17 +137,16 @@ def test_a_role_added_and_then_ended_in_the_admin_is_recorded_with_the_administr
     assert "Đang hiệu lực:</strong> Có &rarr; Không" in page.text
 
 
+def _change_membership(admin_client, membership, **fields):
+    """The membership's admin form posted: a specialist's role since 01/02/2026."""
+    data = {"role": "specialist", "since_on": "01/02/2026", **fields}
+    return admin_client.post(reverse("admin:org_membership_change", args=[membership.pk]), data)
+
+
 def test_the_admin_refuses_an_end_date_before_the_start_date(admin_client, office):
     membership = Membership.objects.get(staff=office.specialist)
-    page = admin_client.post(
-        reverse("admin:org_membership_change", args=[membership.pk]),
-        {
-            "unit": office.ward.pk,
-            "role": "specialist",
-            "active": "on",
-            "since_on": "01/02/2026",
-            "until_on": "01/01/2026",
-        },
+    page = _change_membership(
+        admin_client, membership, unit=office.ward.pk, active="on", until_on="01/01/2026"
     )
     assert page.status_code == 200
     assert "phải sau ngày bắt đầu" in page.text

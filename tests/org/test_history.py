@@ -100,29 +100,25 @@ def test_creating_and_moving_a_unit_are_in_its_history(office):
 
 def test_a_role_changed_through_the_service_is_checked_and_recorded(office):
     membership = Membership.objects.get(staff=office.head, unit=office.ward)
-    update_membership(
-        membership_id=membership.pk,
-        unit=office.ward,
-        role="head",
-        active=True,
-        since_on=date(2025, 7, 1),
-        until_on=None,
-        actor=office.leader,
-    )
-    row = membership.history.latest()
-    assert row.history_change_reason == "Sửa vai trò Lãnh đạo phòng"
-    assert row.history_user == office.leader and row.since_on == date(2025, 7, 1)
 
-    with pytest.raises(InvalidInput) as refused:
+    def since_july(until_on: date | None) -> None:
         update_membership(
             membership_id=membership.pk,
             unit=office.ward,
             role="head",
             active=True,
             since_on=date(2025, 7, 1),
-            until_on=date(2025, 6, 30),
+            until_on=until_on,
             actor=office.leader,
         )
+
+    since_july(None)
+    row = membership.history.latest()
+    assert row.history_change_reason == "Sửa vai trò Lãnh đạo phòng"
+    assert row.history_user == office.leader and row.since_on == date(2025, 7, 1)
+
+    with pytest.raises(InvalidInput) as refused:
+        since_july(date(2025, 6, 30))
     assert "phải sau ngày bắt đầu" in str(refused.value)
 
 

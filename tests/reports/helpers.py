@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import classify_timeliness
+from motcua.reports.selectors import FIGURES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _seq = itertools.count(1)
@@ -126,28 +127,8 @@ def python_count(dossiers, start: date, end: date, now: datetime) -> dict[str, i
     """The figures of API.md written the plain way, one dossier at a time."""
     s, e = midnight(start), midnight(end)
     as_of = min(e, now)
-    out = dict.fromkeys(
-        [
-            "carried_over",
-            "received",
-            "received_online",
-            "received_counter",
-            "received_postal",
-            "resolved",
-            "resolved_early",
-            "resolved_on_time",
-            "resolved_late",
-            "resolved_not_eligible",
-            "in_progress",
-            "in_progress_overdue",
-            "stopped",
-            "green_lane_received",
-            "green_lane_resolved",
-            "green_lane_met_statutory",
-            "green_lane_met_target",
-        ],
-        0,
-    )
+    # the names of the figures (not how they are counted) are the report's own
+    out = dict.fromkeys([f for f in FIGURES if f != "apologies"], 0)
     for d in dossiers:
         if d.effective_received_at is None:
             continue  # never received

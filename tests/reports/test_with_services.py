@@ -9,12 +9,10 @@ from motcua.dossiers.services import (
     complete_step,
     refuse_dossier,
     stop_dossier,
-    submit_online,
 )
 from motcua.reports.facts import refresh_facts
 from motcua.reports.selectors import Period, Scope, report
-from tests.dossiers.helpers import APPLICANT, at, procedure_with, receive
-from tests.factories import papers
+from tests.dossiers.helpers import at, procedure_with, receive, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -46,28 +44,10 @@ def test_what_the_services_do_is_what_the_report_counts(office):
     stopped = receive(office, procedure, now=at(19, 10)).dossier
     stop_dossier(dossier_id=stopped.pk, actor=office.receptionist, reason="Rút", now=at(21, 9))
     receive(office, procedure, now=at(19, 11), channel="postal")  # still in progress
-    waiting = submit_online(
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code="TP.01",
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier  # never accepted: not received
-    refused = submit_online(
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code="TP.01",
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier
+    waiting = submit(office, procedure).dossier  # never accepted: not received
+    refused = submit(office, procedure).dossier
     refuse_dossier(dossier_id=refused.pk, actor=office.receptionist, reason="Sai", now=at(19, 9))
-    accepted = submit_online(
-        procedure_code=procedure.code,
-        documents=papers(procedure),
-        unit_code="TP.01",
-        applicant=APPLICANT,
-        now=at(19, 8),
-    ).dossier
+    accepted = submit(office, procedure).dossier
     accept_dossier(dossier_id=accepted.pk, actor=office.receptionist, now=at(19, 14))
     assert waiting.status == "submitted"
 

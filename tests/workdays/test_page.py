@@ -28,8 +28,8 @@ def year_url(year: int, unit: str | None = None) -> str:
 def recomputed():
     seen: list[dict] = []
 
-    def recompute(*, dates, unit_ids, actor, reason):
-        seen.append({"dates": dates, "unit_ids": unit_ids, "actor": actor})
+    def recompute(change):
+        seen.append({"dates": change.dates, "unit_ids": change.unit_ids, "actor": change.actor})
         return 0
 
     register_recomputer(recompute)

@@ -56,13 +56,13 @@ def calls():
     """A recomputer of the test itself: it records each call and reports 2 deadlines changed."""
     seen: list[dict] = []
 
-    def recompute(*, dates, unit_ids, actor, reason):
+    def recompute(change):
         seen.append(
             {
-                "dates": dates,
-                "unit_ids": unit_ids,
-                "actor": actor,
-                "reason": reason,
+                "dates": change.dates,
+                "unit_ids": change.unit_ids,
+                "actor": change.actor,
+                "reason": change.reason,
                 "working_on_3_march": calendar_for().is_working_day(date(2026, 3, 3)),
             }
         )
@@ -367,7 +367,7 @@ def test_system_hours_recompute_every_unit_that_follows_them(office, calls):
 
 
 def test_a_failing_recomputer_rolls_the_calendar_change_back(office):
-    def broken(*, dates, unit_ids, actor, reason):
+    def broken(change):
         raise RuntimeError("the dossier engine failed")
 
     register_recomputer(broken)

@@ -1,7 +1,10 @@
-"""The access models move here from the dossiers app WITHOUT touching the database: this app
-takes over the state of the existing tables (still named dossiers_*), and dossiers 0006 drops
-them from its state. 0002 then renames the tables (the Django recipe for moving a model between
-apps: SeparateDatabaseAndState, then AlterModelTable), so ids and rows stay."""
+"""The access models move here from the dossiers app: this app takes over the state of the
+existing tables (dossiers_*) and renames them to its own names (the Django recipe for moving a
+model between apps: SeparateDatabaseAndState, then AlterModelTable), so ids and rows stay;
+dossiers 0005 drops the models from the dossiers' state. An idempotency record then names its
+result by kind and id (this app knows no domain app): ``kind`` and ``result_id`` are added and
+the key is unique per (kind, scope, key); 0002 fills them from the dossier foreign key and
+drops it."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -13,7 +16,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("dossiers", "0004_event_kind_feedback"),
+        ("dossiers", "0004_event_kinds_feedback_rated"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -105,5 +108,29 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
+        ),
+        migrations.AlterModelTable(name="apitoken", table=None),
+        migrations.AlterModelTable(name="idempotencyrecord", table=None),
+        migrations.AlterModelTable(name="ratelimithit", table=None),
+        migrations.RemoveConstraint(
+            model_name="idempotencyrecord",
+            name="idempotency_scope_key",
+        ),
+        migrations.AddField(
+            model_name="idempotencyrecord",
+            name="kind",
+            field=models.CharField(default="", max_length=40),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="idempotencyrecord",
+            name="result_id",
+            field=models.BigIntegerField(null=True),
+        ),
+        migrations.AddConstraint(
+            model_name="idempotencyrecord",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "scope", "key"), name="idempotency_kind_scope_key"
+            ),
         ),
     ]

@@ -19,6 +19,7 @@ from motcua.catalog.rules import missing_papers
 from motcua.catalog.selectors import accepts_online, get_procedure_to_receive
 from motcua.core.clock import past_reception
 from motcua.core.errors import InvalidInput
+from motcua.core.people import Contact
 from motcua.dossiers import notices, policy, rules
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.errors import MissingPapers, ProcedureNotOffered, UnknownProcedure, UnknownUnit
@@ -50,12 +51,10 @@ from motcua.workdays.services import calendar_for
 
 
 @dataclass(frozen=True)
-class ApplicantData:
-    name: str
+class ApplicantData(Contact):
+    """The applicant as the desk or the portal takes them (the name is required)."""
+
     id_number: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier, DossierStep, EventKind, Status, StepStatus
 from motcua.dossiers.services.common import DossierChange, dues, fmt, lock, now_or, steps_of
 from motcua.dossiers.services.supplements import shift
-from motcua.org.models import Staff
 from motcua.workdays.rules import CalendarError
-from motcua.workdays.services import calendar_for
+from motcua.workdays.services import CalendarChanged, calendar_for, register_recomputer
 
 
 def _replay_dues(dossier: Dossier, steps: Sequence[DossierStep]) -> bool:
@@ -69,34 +67,25 @@ def _replay_dues(dossier: Dossier, steps: Sequence[DossierStep]) -> bool:
     return changed
 
 
-def recompute_deadlines(
-    *,
-    dates: Iterable[date] | None,
-    unit_ids: Iterable[int] | None,
-    actor: Staff | None,
-    reason: str,
-    now: datetime | None = None,
-) -> int:
+@register_recomputer
+def recompute_deadlines(change: CalendarChanged, *, now: datetime | None = None) -> int:
     """The recomputer registered with `workdays.services.register_recomputer`: after the working
     calendar changed, recompute the dues of the running dossiers (received, in progress) received
-    by ``unit_ids`` or with a step there (all units when None), whose due is on or after the first
-    changed date (any when ``dates`` is None). Each dossier is locked and recomputed from its
-    facts; each one whose dues moved gets one `deadline_recomputed` event. Returns how many
+    by the changed units or with a step there (all units when None), whose due is on or after the
+    first changed date (any when the dates are None). Each dossier is locked and recomputed from
+    its facts; each one whose dues moved gets one `deadline_recomputed` event. Returns how many
     dossiers moved. Paused dossiers are left alone: their dues move when the clock resumes."""
     now = now_or(now)
+    if change.nothing:
+        return 0
     qs = Dossier.objects.filter(
         status__in=[Status.RECEIVED, Status.IN_PROGRESS], due_at__isnull=False
     )
-    if dates is not None:
-        changed_dates = sorted(dates)
-        if not changed_dates:
-            return 0
-        first = datetime.combine(
-            changed_dates[0], datetime.min.time(), tzinfo=timezone.get_current_timezone()
-        )
+    first = change.first_moment()
+    if first is not None:
         qs = qs.filter(due_at__gte=first)
-    if unit_ids is not None:
-        ids = list(unit_ids)
+    if change.unit_ids is not None:
+        ids = list(change.unit_ids)
         qs = qs.filter(Q(unit_id__in=ids) | Q(steps__unit_id__in=ids))
     count = 0
     for dossier_id in qs.values_list("pk", flat=True).distinct().order_by("pk"):
@@ -111,7 +100,7 @@ def recompute_deadlines(
             if moved:
                 count += 1
                 note = _("Hẹn trả kết quả %(due)s.") % {"due": fmt(dossier.due_at)}
-                DossierChange(dossier, actor=actor, at=now, steps=[]).record(
-                    EventKind.DEADLINE_RECOMPUTED, note=f"{(reason or '').strip()} {note}".strip()
+                DossierChange(dossier, actor=change.actor, at=now, steps=[]).record(
+                    EventKind.DEADLINE_RECOMPUTED, note=f"{change.reason.strip()} {note}".strip()
                 )
     return count

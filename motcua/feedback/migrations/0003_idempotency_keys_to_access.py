@@ -1,6 +1,6 @@
 """The feedback's Idempotency-Keys move to the access app's records (kind "feedback"): every
 item that came with a key gets a record (scope, key, body hash, result_id = the item, created
-when the item was). 0004 then drops the columns.
+when the item was); then the columns go.
 
 Backwards: the keys are written back onto the items and the feedback records are deleted."""
 
@@ -50,9 +50,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("feedback", "0002_category_settings"),
-        ("access", "0005_remove_idempotency_dossier"),
+        ("access", "0002_idempotency_result_ids"),
     ]
 
     operations = [
         migrations.RunPython(forwards, backwards),
+        migrations.RemoveConstraint(model_name="feedback", name="feedback_idempotency"),
+        migrations.RemoveField(model_name="feedback", name="idempotency_key"),
+        migrations.RemoveField(model_name="feedback", name="idempotency_scope"),
+        migrations.RemoveField(model_name="feedback", name="request_hash"),
     ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.core.changes import Change
 from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.people import Contact
 from motcua.core.text import clean_line
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import note_feedback
@@ -40,13 +41,8 @@ from motcua.workdays.services import calendar_for
 
 
 @dataclass(frozen=True)
-class Sender:
+class Sender(Contact):
     """Who complained (Decree 20/2008 Art. 7: name, address, phone)."""
-
-    name: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput
@@ -28,7 +26,8 @@ from motcua.feedback.services.common import (
     now_or,
     respond_by_of,
 )
-from motcua.org.models import Staff, Unit
+from motcua.org.models import Unit
+from motcua.workdays.services import CalendarChanged, register_recomputer
 
 
 def _clock_unit(feedback: Feedback) -> Unit | None:
@@ -36,22 +35,16 @@ def _clock_unit(feedback: Feedback) -> Unit | None:
     return feedback.unit or feedback.concerned_unit or feedback.intake_unit
 
 
-def recompute_respond_by(
-    *,
-    dates: Iterable[date] | None,
-    unit_ids: Iterable[int] | None,
-    actor: Staff | None,
-    reason: str,
-    now: datetime | None = None,
-) -> int:
+@register_recomputer
+def recompute_respond_by(change: CalendarChanged, *, now: datetime | None = None) -> int:
     """The recomputer registered with `workdays.services.register_recomputer`: after the working
     calendar changed, count again the respond-by times of the open items whose category is
-    counted in working hours or days (clock hours do not depend on the calendar), for
-    ``unit_ids`` (all when None) and due on or after the first changed date (any when ``dates``
-    is None). One event per item that moved; returns how many moved."""
+    counted in working hours or days (clock hours do not depend on the calendar), for the
+    changed units (all when None) and due on or after the first changed date (any when the dates
+    are None). One event per item that moved; returns how many moved."""
     now = now_or(now)
     working = [c for c in Category.values if sla_for(c).clock != rules.Clock.CLOCK_HOURS]
-    if not working:
+    if not working or change.nothing:
         return 0
     in_categories = Q(category__in=working)
     if Category.OTHER in working:
@@ -59,14 +52,11 @@ def recompute_respond_by(
     qs = Feedback.objects.filter(
         in_categories, status__in=OPEN_STATUSES, respond_by__isnull=False
     ).exclude(in_scope=False)
-    if dates is not None:
-        changed = sorted(dates)
-        if not changed:
-            return 0
-        first = datetime.combine(changed[0], time.min, tzinfo=timezone.get_current_timezone())
+    first = change.first_moment()
+    if first is not None:
         qs = qs.filter(respond_by__gte=first)
-    if unit_ids is not None:
-        ids = list(unit_ids)
+    if change.unit_ids is not None:
+        ids = list(change.unit_ids)
         qs = qs.filter(
             Q(unit_id__in=ids)
             | Q(unit__isnull=True, concerned_unit_id__in=ids)
@@ -92,12 +82,10 @@ def recompute_respond_by(
             feedback.save(
                 update_fields=["respond_by", "updated_at", "escalated_at", "escalated_to"]
             )
-            FeedbackChange(feedback, actor=actor, at=now).record(
+            FeedbackChange(feedback, actor=change.actor, at=now).record(
                 EventKind.RESPOND_BY_RECOMPUTED,
                 note=(
-                    (reason or "").strip()
-                    + " "
-                    + _("Hạn trả lời mới: %(due)s.") % {"due": fmt(due)}
+                    change.reason.strip() + " " + _("Hạn trả lời mới: %(due)s.") % {"due": fmt(due)}
                 ).strip(),
             )
             moved += 1

@@ -1,7 +1,7 @@
 """The rating of a dossier moves here from the portal WITHOUT touching the database: this app
-takes over the state of the existing table (still portal_rating), portal 0002 drops it from its
-state, and 0002 renames the table and its index (SeparateDatabaseAndState, then
-AlterModelTable), so ids and rows stay."""
+takes over the state of the existing table (portal_rating), then renames the table and its
+index to this app's names (SeparateDatabaseAndState, then AlterModelTable), so ids and rows
+stay; portal 0002 drops the model from the portal's state."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("dossiers", "0004_event_kind_feedback"),
+        ("dossiers", "0004_event_kinds_feedback_rated"),
         ("portal", "0001_initial"),
     ]
 
@@ -62,5 +62,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
+        ),
+        migrations.AlterModelTable(name="rating", table=None),
+        migrations.RenameIndex(
+            model_name="rating", new_name="surveys_rating_at", old_name="portal_rating_at"
         ),
     ]

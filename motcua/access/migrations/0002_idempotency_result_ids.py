@@ -1,9 +1,9 @@
-"""Every existing idempotency record was a dossier's: kind "dossier", result_id = its dossier.
+"""Every existing idempotency record was a dossier's: kind "dossier", result_id = its dossier;
+then the dossier foreign key goes.
 
 Backwards: the dossier key is set again from result_id; a record whose dossier no longer exists,
 or of another kind (the old table knew dossiers only), is deleted, as the old foreign key's
-cascade would have done. A migration of its own: on PostgreSQL, rows changed under a deferred
-foreign key cannot be followed by an ALTER TABLE in the same transaction."""
+cascade would have done."""
 
 from django.db import migrations
 from django.db.models import Exists, F, OuterRef
@@ -27,10 +27,11 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("access", "0003_idempotency_kind_result"),
-        ("dossiers", "0004_event_kind_feedback"),
+        ("access", "0001_initial"),
+        ("dossiers", "0004_event_kinds_feedback_rated"),
     ]
 
     operations = [
         migrations.RunPython(forwards, backwards),
+        migrations.RemoveField(model_name="idempotencyrecord", name="dossier"),
     ]

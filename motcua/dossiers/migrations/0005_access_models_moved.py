@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0005_event_kind_rated"),
+        ("dossiers", "0004_event_kinds_feedback_rated"),
         ("access", "0001_initial"),
     ]
 
