@@ -509,15 +509,14 @@ def _find(request: HttpRequest, code: str) -> Dossier:
     return get_dossier_for(actor_of(request), code)
 
 
-ACTION = {
-    200: DossierOut,
-    400: Problem,
-    401: Problem,
-    403: Problem,
-    404: Problem,
-    409: Problem,
-    422: Problem,
-}
+def answers(ok: dict[int, Any], *failures: int) -> dict[int, Any]:
+    """The responses of an endpoint for the OpenAPI document: ``ok`` and a problem document
+    for each status of ``failures``."""
+    return {**ok, **dict.fromkeys(failures, Problem)}
+
+
+#: The responses of an action on a dossier.
+ACTION = answers({200: DossierOut}, 400, 401, 403, 404, 409, 422)
 
 
 @router.post(
@@ -641,15 +640,7 @@ def supplement(request: HttpRequest, code: str, payload: NoteIn) -> DossierOut:
 
 @router.post(
     "/{code}/apologies",
-    response={
-        201: ApologyOut,
-        400: Problem,
-        401: Problem,
-        403: Problem,
-        404: Problem,
-        409: Problem,
-        422: Problem,
-    },
+    response=answers({201: ApologyOut}, 400, 401, 403, 404, 409, 422),
     summary="Draft an apology (Mẫu 04)",
 )
 def apologise(request: HttpRequest, code: str, payload: ApologyIn) -> Status[ApologyOut]:
@@ -670,14 +661,7 @@ def apologise(request: HttpRequest, code: str, payload: ApologyIn) -> Status[Apo
 
 @router.post(
     "/{code}/apologies/{apology_id}/sign",
-    response={
-        200: ApologyOut,
-        401: Problem,
-        403: Problem,
-        404: Problem,
-        409: Problem,
-        422: Problem,
-    },
+    response=answers({200: ApologyOut}, 401, 403, 404, 409, 422),
     summary="Sign an apology (unit leader)",
 )
 def sign(request: HttpRequest, code: str, apology_id: int) -> ApologyOut:
@@ -718,12 +702,7 @@ def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
 
 @router.get(
     "/{code}/forms/{form}",
-    response={
-        200: None,
-        401: Problem,
-        404: Problem,
-        409: Problem,
-    },
+    response=answers({200: None}, 401, 404, 409),
     summary="An official form of the dossier as PDF (Mẫu 01–04, the process control sheet)",
     openapi_extra={
         "responses": {

@@ -52,8 +52,10 @@ ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 409: Problem
 
 # --------------------------------------------------------------------------------- schemas
 class AboutFields(Schema):
-    """What a complaint may say about the person and its subject, on every channel."""
+    """What a complaint says, and about whom and what, on every channel."""
 
+    content: str = PydanticField(..., description="what the person said (at most 5,000 chars)")
+    name: str = ""
     phone: str = ""
     email: str = ""
     address: str = ""
@@ -72,8 +74,6 @@ class FeedbackIn(AboutFields):
         "default: now. Never in the future.",
         examples=["2026-03-02T09:00:00+07:00"],
     )
-    content: str = PydanticField(..., description="what the person said (at most 5,000 chars)")
-    name: str = ""
     intake_unit: str | None = PydanticField(
         None,
         max_length=40,
@@ -190,7 +190,6 @@ class FeedbackFilters(Paging):
 
 
 class PublicFeedbackIn(AboutFields):
-    content: str = PydanticField(..., description="at most 5,000 characters")
     name: str = PydanticField(..., description="required (Decree 20/2008 Art. 7)")
 
 
@@ -248,17 +247,26 @@ def _name(staff: Staff | None) -> str | None:
 
 
 def _focal_point_out(fp: Any) -> FocalPointOut:
+    contacts = ("title", "person", "phone", "email", "zalo", "viber", "hours")
     return FocalPointOut(
-        unit=fp.unit.code,
-        unit_name=fp.unit.name,
-        title=fp.title,
-        person=fp.person,
-        phone=fp.phone,
-        email=fp.email,
-        zalo=fp.zalo,
-        viber=fp.viber,
-        hours=fp.hours,
+        unit=fp.unit.code, unit_name=fp.unit.name, **{f: getattr(fp, f) for f in contacts}
     )
+
+
+def _about(payload: AboutFields) -> dict[str, Any]:
+    """What a complaint says, as `receive_feedback` takes it, whatever its channel."""
+    return {
+        "content": payload.content,
+        "sender": services.Sender(
+            name=payload.name,
+            phone=payload.phone,
+            email=payload.email,
+            address=payload.address,
+        ),
+        "dossier_code": payload.dossier_code or "",
+        "category": payload.category or "",
+        "unit_code": payload.unit or "",
+    }
 
 
 def feedback_out(item: Feedback, *, now: datetime, events: bool = False) -> FeedbackOut:
@@ -367,16 +375,10 @@ def create_feedback(
     received = services.receive_feedback(
         actor=staff,
         channel=payload.channel,
-        content=payload.content,
-        sender=services.Sender(
-            name=payload.name, phone=payload.phone, email=payload.email, address=payload.address
-        ),
         received_at=payload.received_at,
-        dossier_code=payload.dossier_code or "",
-        category=payload.category or "",
-        unit_code=payload.unit or "",
         intake_unit_code=payload.intake_unit or "",
         idempotency=key,
+        **_about(payload),
     )
     return HttpStatus(201, _detail(request, received.feedback.pk))
 
@@ -501,15 +503,9 @@ def submit_feedback(
     received = services.receive_feedback(
         actor=None,
         channel=Channel.WEB,
-        content=payload.content,
-        sender=services.Sender(
-            name=payload.name, phone=payload.phone, email=payload.email, address=payload.address
-        ),
-        dossier_code=payload.dossier_code or "",
-        category=payload.category or "",
-        unit_code=payload.unit or "",
         idempotency=key,
         require_contact=True,
+        **_about(payload),
     )
     item = received.feedback
     return HttpStatus(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput
@@ -57,3 +59,17 @@ def clean_line(value: str | None, *, field: str, label: str, max_length: int) ->
     return " ".join(
         clean_text(value, field=field, label=label, required=False, max_length=max_length).split()
     )
+
+
+def clean_email(value: str | None, *, field: str) -> str:
+    """An e-mail address a person typed, on one line; "" when none; InvalidInput naming
+    ``field`` when it is not an address."""
+    email = clean_line(value, field=field, label=_("thư điện tử"), max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("Địa chỉ thư điện tử %(email)s không hợp lệ.") % {"email": email}, field=field
+            ) from None
+    return email

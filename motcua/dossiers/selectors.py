@@ -351,22 +351,23 @@ def actor_facts(staff: Staff) -> policy.Actor:
     )
 
 
+def _fields(row: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
+#: The fields the policy's facts copy from the models as they are.
+_STEP_FIELDS = ("order", "name", "unit_id", "role", "assignee_id", "status", "counted")
+_STEP_TIMES = ("started_at", "due_at", "paused_at", "finished_at")
+_APOLOGY_FIELDS = ("step_id", "status", "new_due_at", "signed_at")
+_DOSSIER_FIELDS = ("code", "status", "unit_id", "due_at", "extension_used")
+
+
 def _step_facts(s: DossierStep) -> policy.StepFacts:
     return policy.StepFacts(
         id=s.pk,
-        order=s.order,
-        name=s.name,
-        unit_id=s.unit_id,
         unit_name=s.unit.name,
-        role=s.role,
-        assignee_id=s.assignee_id,
         assignee_name=s.assignee.get_full_name() if s.assignee is not None else "",
-        status=s.status,
-        counted=s.counted,
-        started_at=s.started_at,
-        due_at=s.due_at,
-        paused_at=s.paused_at,
-        finished_at=s.finished_at,
+        **_fields(s, _STEP_FIELDS + _STEP_TIMES),
     )
 
 
@@ -388,23 +389,12 @@ def facts_of(
         else:
             open_request = dossier.supplement_requests.filter(answered_at__isnull=True).exists()
     return policy.DossierFacts(
-        code=dossier.code,
-        status=dossier.status,
-        unit_id=dossier.unit_id,
         unit_name=dossier.unit.name,
-        due_at=dossier.due_at,
-        extension_used=dossier.extension_used,
         open_request=open_request,
         steps=tuple(_step_facts(s) for s in sorted(steps, key=lambda s: s.order)),
         apologies=tuple(
-            policy.ApologyFacts(
-                id=a.pk,
-                step_id=a.step_id,
-                status=a.status,
-                new_due_at=a.new_due_at,
-                signed_at=a.signed_at,
-            )
-            for a in apologies
+            policy.ApologyFacts(id=a.pk, **_fields(a, _APOLOGY_FIELDS)) for a in apologies
         ),
+        **_fields(dossier, _DOSSIER_FIELDS),
         labels=labels(),
     )

@@ -18,12 +18,12 @@ by the sweep that claims its step or dossier (`motcua.notifications.claims`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -44,6 +44,8 @@ from motcua.workdays.rules import HOURS_PER_DAY, WorkCalendar
 from motcua.workdays.services import calendar_for
 
 logger = logging.getLogger("motcua.dossiers")
+
+M = TypeVar("M", Dossier, DossierStep)
 
 __all__ = [
     "run_all",
@@ -97,6 +99,38 @@ def _step_context(step: DossierStep) -> dict[str, Any]:
         "step_due_at": step.due_at,
         "assignee": step.assignee.get_full_name() if step.assignee else "",
     }
+
+
+def _claimed_notice(
+    kind: str,
+    object_id: int,
+    due_at: datetime,
+    people: Iterable[Staff],
+    template: str,
+    context: dict[str, Any],
+    *,
+    dossier_id: int,
+    now: datetime,
+) -> int:
+    """In one transaction: claim the deadline ``due_at`` of ``object_id`` for the sweep ``kind``
+    and, if this call won the claim, notify each of ``people``; how many notices were written."""
+    with transaction.atomic():
+        if not claim_mark(kind, object_id, due_at, now=now):
+            return 0
+        return notify_each(
+            people,
+            template=template,
+            context=context,
+            key=f"{kind}:{object_id}:{due_at:%Y%m%d%H%M%S}",
+            dossier_id=dossier_id,
+        )
+
+
+def _newly_past(qs: models.QuerySet[M], kind: str, *, now: datetime) -> models.QuerySet[M]:
+    """The rows of ``qs`` whose ``due_at`` passed (since the look-back) and that the sweep
+    ``kind`` has not announced yet, oldest first, one batch."""
+    qs = qs.filter(due_at__lte=now, due_at__gt=_lookback(now)).exclude(marked(kind, "due_at"))
+    return qs.order_by("due_at", "pk")[: _batch()]
 
 
 def _batch() -> int:
@@ -155,16 +189,16 @@ def sweep_steps_due_soon(*, now: datetime | None = None, cache: _Cache | None = 
         left = calendar_for(step.unit).working_hours_between(now, step.due_at)
         if left > Fraction(cache.threshold(step.unit)):
             continue
-        with transaction.atomic():
-            if not claim_mark(STEP_DUE_SOON, step.pk, step.due_at, now=now):
-                continue
-            sent += notify_each(
-                _handlers(step, cache),
-                template=defaults.STEP_DUE_SOON,
-                context=_step_context(step),
-                key=f"{STEP_DUE_SOON}:{step.pk}:{step.due_at:%Y%m%d%H%M%S}",
-                dossier_id=step.dossier_id,
-            )
+        sent += _claimed_notice(
+            STEP_DUE_SOON,
+            step.pk,
+            step.due_at,
+            _handlers(step, cache),
+            defaults.STEP_DUE_SOON,
+            _step_context(step),
+            dossier_id=step.dossier_id,
+            now=now,
+        )
     return sent
 
 
@@ -172,26 +206,21 @@ def sweep_steps_overdue(*, now: datetime | None = None, cache: _Cache | None = N
     """Tell the officer and the unit's leaders of each step that became overdue."""
     now = now or timezone.now()
     cache = cache or _Cache()
-    candidates = (
-        _open_steps()
-        .filter(due_at__lte=now, due_at__gt=_lookback(now))
-        .exclude(marked(STEP_OVERDUE, "due_at"))
-        .order_by("due_at", "pk")[: _batch()]
-    )
+    candidates = _newly_past(_open_steps(), STEP_OVERDUE, now=now)
     sent = 0
     for step in candidates:
         if step.due_at is None:  # excluded by the query; this tells the type checker
             continue
-        with transaction.atomic():
-            if not claim_mark(STEP_OVERDUE, step.pk, step.due_at, now=now):
-                continue
-            sent += notify_each(
-                [*_handlers(step, cache), *cache.with_role(step.unit_id, Role.LEADER)],
-                template=defaults.STEP_OVERDUE,
-                context=_step_context(step),
-                key=f"{STEP_OVERDUE}:{step.pk}:{step.due_at:%Y%m%d%H%M%S}",
-                dossier_id=step.dossier_id,
-            )
+        sent += _claimed_notice(
+            STEP_OVERDUE,
+            step.pk,
+            step.due_at,
+            [*_handlers(step, cache), *cache.with_role(step.unit_id, Role.LEADER)],
+            defaults.STEP_OVERDUE,
+            _step_context(step),
+            dossier_id=step.dossier_id,
+            now=now,
+        )
     return sent
 
 
@@ -206,26 +235,21 @@ def sweep_dossiers_overdue(*, now: datetime | None = None, cache: _Cache | None 
     """Tell the leaders of the receiving unit of each dossier that passed its appointment."""
     now = now or timezone.now()
     cache = cache or _Cache()
-    candidates = (
-        _running_dossiers()
-        .filter(due_at__lte=now, due_at__gt=_lookback(now))
-        .exclude(marked(DOSSIER_OVERDUE, "due_at"))
-        .order_by("due_at", "pk")[: _batch()]
-    )
+    candidates = _newly_past(_running_dossiers(), DOSSIER_OVERDUE, now=now)
     sent = 0
     for dossier in candidates:
         if dossier.due_at is None:
             continue
-        with transaction.atomic():
-            if not claim_mark(DOSSIER_OVERDUE, dossier.pk, dossier.due_at, now=now):
-                continue
-            sent += notify_each(
-                cache.with_role(dossier.unit_id, Role.LEADER),
-                template=defaults.DOSSIER_OVERDUE,
-                context=dossier_context(dossier),
-                key=f"{DOSSIER_OVERDUE}:{dossier.pk}:{dossier.due_at:%Y%m%d%H%M%S}",
-                dossier_id=dossier.pk,
-            )
+        sent += _claimed_notice(
+            DOSSIER_OVERDUE,
+            dossier.pk,
+            dossier.due_at,
+            cache.with_role(dossier.unit_id, Role.LEADER),
+            defaults.DOSSIER_OVERDUE,
+            dossier_context(dossier),
+            dossier_id=dossier.pk,
+            now=now,
+        )
     return sent
 
 
@@ -272,16 +296,16 @@ def sweep_foreseen_delays(*, now: datetime | None = None, cache: _Cache | None =
         needed = own_left + sum((Fraction(s.duration_working_hours) for s in later), Fraction(0))
         if needed <= available:
             continue  # on course
-        with transaction.atomic():
-            if not claim_mark(APOLOGY_DRAFT_DUE, dossier.pk, dossier.due_at, now=now):
-                continue
-            sent += notify_each(
-                _handlers(step, cache),
-                template=defaults.APOLOGY_DRAFT_DUE,
-                context=_step_context(step),
-                key=f"{APOLOGY_DRAFT_DUE}:{dossier.pk}:{dossier.due_at:%Y%m%d%H%M%S}",
-                dossier_id=dossier.pk,
-            )
+        sent += _claimed_notice(
+            APOLOGY_DRAFT_DUE,
+            dossier.pk,
+            dossier.due_at,
+            _handlers(step, cache),
+            defaults.APOLOGY_DRAFT_DUE,
+            _step_context(step),
+            dossier_id=dossier.pk,
+            now=now,
+        )
     return sent
 
 

@@ -4,6 +4,7 @@ applicant a Mẫu 02 (what to add, once) or a Mẫu 03 (why it cannot be receive
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,119 +27,108 @@ from motcua.dossiers.selectors import list_dossiers
 from motcua.office.dossier_views import get_viewer, is_htmx
 from motcua.office.forms import ReceptionForm
 from motcua.office.pdf_views import pdf_response
-from motcua.office.selectors import Viewer, units_for
+from motcua.office.selectors import units_for
 from motcua.org.models import Role, Unit
 from motcua.org.requests import actor_of
 
 SEARCH_LIMIT = 20
 
 
-def _desk_units(viewer: Viewer) -> list[Unit]:
-    return units_for(viewer, Role.RECEPTIONIST)
+@dataclass(frozen=True)
+class Desk:
+    """The one-stop desk a request works at: the unit chosen (?unit=, or the form's; the first
+    otherwise) among the units where the person is a receptionist."""
+
+    request: HttpRequest
+    unit: Unit
+    units: list[Unit]
+
+    def procedure(self, code: str) -> Procedure | None:
+        """The version of ``code`` in force today, if this unit offers it."""
+        if not code:
+            return None
+        procedure = get_procedure_in_force(code, timezone.localdate())
+        if procedure is None or all(u.pk != self.unit.pk for u in procedure.units.all()):
+            return None
+        return procedure
+
+    def page(
+        self,
+        procedure: Procedure | None,
+        form: ReceptionForm | None,
+        *,
+        status: int = 200,
+        error: str = "",
+    ) -> HttpResponse:
+        """The reception page: the procedure search, its form, the online dossiers waiting."""
+        request, unit = self.request, self.unit
+        waiting = list_dossiers(actor_of(request), status=Status.SUBMITTED, unit_code=unit.code)
+        q = request.GET.get("q", "").strip()
+        ctx: dict[str, Any] = {
+            "unit": unit,
+            "units": self.units,
+            "procedure": procedure,
+            "form": form,
+            "docs": list(procedure.documents.all()) if procedure is not None else [],
+            "q": q,
+            "results": list(list_procedures(unit=unit, q=q)[:SEARCH_LIMIT]) if q else [],
+            "limit": SEARCH_LIMIT,
+            "waiting": list(waiting.select_related("procedure", "applicant")[:20]),
+            "error": error,
+            "now": timezone.localtime(),
+        }
+        return render(request, "office/reception.html", ctx, status=status)
 
 
-def _unit(request: HttpRequest, units: list[Unit]) -> Unit:
-    """The desk's unit: ?unit= (or the form's), else the first; 403 for a non-receptionist."""
+def desk_of(request: HttpRequest) -> Desk | HttpResponse:
+    """The request's desk, or the page that says only a receptionist may receive (403); another
+    unit's code is 404."""
+    units = units_for(get_viewer(request), Role.RECEPTIONIST)
     if not units:
-        raise PermissionError
+        return render(
+            request,
+            "office/message.html",
+            {
+                "title": _("Không có quyền tiếp nhận hồ sơ"),
+                "message": _(
+                    "Chỉ Công chức Bộ phận Một cửa của đơn vị mới được tiếp nhận hồ sơ. Hãy đề "
+                    "nghị quản trị viên của đơn vị giao vai trò nếu bạn làm việc tại Bộ phận Một "
+                    "cửa."
+                ),
+            },
+            status=403,
+        )
     code = request.POST.get("unit") or request.GET.get("unit") or units[0].code
     unit = next((u for u in units if u.code == code), None)
     if unit is None:
         raise Http404(_("Bạn không tiếp nhận hồ sơ cho đơn vị %(code)s.") % {"code": code})
-    return unit
-
-
-def _procedure(unit: Unit, code: str) -> Procedure | None:
-    if not code:
-        return None
-    procedure = get_procedure_in_force(code, timezone.localdate())
-    if procedure is None or all(u.pk != unit.pk for u in procedure.units.all()):
-        return None
-    return procedure
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "office/message.html",
-        {
-            "title": _("Không có quyền tiếp nhận hồ sơ"),
-            "message": _(
-                "Chỉ Công chức Bộ phận Một cửa của đơn vị mới được tiếp nhận hồ sơ. Hãy đề nghị "
-                "quản trị viên của đơn vị giao vai trò nếu bạn làm việc tại Bộ phận Một cửa."
-            ),
-        },
-        status=403,
-    )
-
-
-def _page(
-    request: HttpRequest,
-    *,
-    unit: Unit,
-    units: list[Unit],
-    procedure: Procedure | None,
-    form: ReceptionForm | None,
-    status: int = 200,
-    error: str = "",
-) -> HttpResponse:
-    waiting = list(
-        list_dossiers(
-            actor_of(request), status=Status.SUBMITTED, unit_code=unit.code
-        ).select_related("procedure", "applicant")[:20]
-    )
-    q = request.GET.get("q", "").strip()
-    ctx: dict[str, Any] = {
-        "unit": unit,
-        "units": units,
-        "procedure": procedure,
-        "form": form,
-        "docs": list(procedure.documents.all()) if procedure is not None else [],
-        "q": q,
-        "results": list(list_procedures(unit=unit, q=q)[:SEARCH_LIMIT]) if q else [],
-        "limit": SEARCH_LIMIT,
-        "waiting": waiting,
-        "error": error,
-        "now": timezone.localtime(),
-    }
-    return render(request, "office/reception.html", ctx, status=status)
+    return Desk(request=request, unit=unit, units=units)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception(request: HttpRequest) -> HttpResponse:
-    viewer = get_viewer(request)
-    units = _desk_units(viewer)
-    try:
-        unit = _unit(request, units)
-    except PermissionError:
-        return _forbidden(request)
+    desk = desk_of(request)
+    if isinstance(desk, HttpResponse):
+        return desk
+    unit = desk.unit
     code = request.POST.get("procedure") or request.GET.get("thu-tuc", "")
-    procedure = _procedure(unit, code)
+    procedure = desk.procedure(code)
     if request.method == "GET":
         form = ReceptionForm(procedure=procedure) if procedure is not None else None
-        return _page(request, unit=unit, units=units, procedure=procedure, form=form)
+        return desk.page(procedure, form)
 
     if procedure is None:
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=None,
-            form=None,
+        return desk.page(
+            None,
+            None,
             status=422,
             error=_("Hãy chọn thủ tục mà đơn vị tiếp nhận trước khi tiếp nhận hồ sơ."),
         )
     form = ReceptionForm(request.POST, procedure=procedure)
     if not form.is_valid():
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=procedure,
-            form=form,
-            status=422,
-            error=_("Hãy sửa các ô được đánh dấu rồi tiếp nhận lại."),
+        return desk.page(
+            procedure, form, status=422, error=_("Hãy sửa các ô được đánh dấu rồi tiếp nhận lại.")
         )
     data = form.cleaned_data
     try:
@@ -165,15 +155,7 @@ def reception(request: HttpRequest) -> HttpResponse:
             field = exc.field.removeprefix("applicant.")
             if field in form.fields:
                 form.add_error(field, exc.message)
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=procedure,
-            form=form,
-            status=exc.status,
-            error=exc.message,
-        )
+        return desk.page(procedure, form, status=exc.status, error=exc.message)
     dossier = created.dossier
     messages.success(
         request,
@@ -197,12 +179,10 @@ def reception(request: HttpRequest) -> HttpResponse:
 @require_GET
 def procedure_search(request: HttpRequest) -> HttpResponse:
     """The procedures the desk's unit offers, by name or code (an htmx fragment)."""
-    viewer = get_viewer(request)
-    units = _desk_units(viewer)
-    try:
-        unit = _unit(request, units)
-    except PermissionError:
-        return _forbidden(request)
+    desk = desk_of(request)
+    if isinstance(desk, HttpResponse):
+        return desk
+    unit = desk.unit
     q = request.GET.get("q", "").strip()
     results = list(list_procedures(unit=unit, q=q or None)[:SEARCH_LIMIT])
     if is_htmx(request):
@@ -217,21 +197,16 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 def intake_form_pdf(request: HttpRequest) -> HttpResponse:
     """Mẫu 02 or Mẫu 03 for a walk-in whose papers are not received: printed from what the desk
     entered (the engine keeps no dossier for them)."""
-    viewer = get_viewer(request)
-    units = _desk_units(viewer)
-    try:
-        unit = _unit(request, units)
-    except PermissionError:
-        return _forbidden(request)
-    procedure = _procedure(unit, request.POST.get("procedure", ""))
+    desk = desk_of(request)
+    if isinstance(desk, HttpResponse):
+        return desk
+    unit = desk.unit
+    procedure = desk.procedure(request.POST.get("procedure", ""))
     kind = request.POST.get("form", "")
     if procedure is None or kind not in ("supplement-request", "refusal"):
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=procedure,
-            form=None,
+        return desk.page(
+            procedure,
+            None,
             status=422,
             error=_("Hãy chọn thủ tục và loại phiếu (Mẫu 02 hoặc Mẫu 03)."),
         )
@@ -252,14 +227,8 @@ def intake_form_pdf(request: HttpRequest) -> HttpResponse:
         form.add_error("reason", _("Hãy ghi lý do từ chối tiếp nhận."))
         valid = False
     if not valid:
-        return _page(
-            request,
-            unit=unit,
-            units=units,
-            procedure=procedure,
-            form=form,
-            status=422,
-            error=_("Hãy sửa các ô được đánh dấu rồi in phiếu lại."),
+        return desk.page(
+            procedure, form, status=422, error=_("Hãy sửa các ô được đánh dấu rồi in phiếu lại.")
         )
     data = form.cleaned_data
     answer = IntakeAnswer(

@@ -163,60 +163,67 @@ def _fmt_date(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-def _lock_revision() -> CalendarRevision:
-    """Take the revision row (created if a flush removed it): calendar writers queue here."""
+@dataclass
+class _Edit:
+    """One change of the calendar by ``actor`` at ``now``, under the revision row's lock:
+    calendar writers queue on it."""
+
+    actor: Staff | None
+    now: datetime
+    revision: CalendarRevision
+
+    def record(
+        self,
+        what: CalendarChange.What,
+        subject: str,
+        *,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        note: str = "",
+        on: date | None = None,
+        unit: Unit | None = None,
+        recompute: bool = True,
+        dates: set[date] | None = None,
+        unit_ids: set[int] | None = None,
+    ) -> CalendarChange:
+        """Renew the revision, recompute the deadlines, write the audit row (in the caller's
+        transaction)."""
+        revision, actor = self.revision, self.actor
+        revision.number += 1
+        revision.token = uuid.uuid4().hex
+        revision.changed_at = self.now
+        revision.save(update_fields=["number", "token", "changed_at"])
+        reason = _("Lịch làm việc thay đổi — %(what)s: %(subject)s") % {
+            "what": CalendarChange.What(what).label,
+            "subject": subject,
+        }
+        moved = (
+            recompute_deadlines(dates=dates, unit_ids=unit_ids, actor=actor, reason=reason)
+            if recompute
+            else 0
+        )
+        return CalendarChange.objects.create(
+            at=self.now,
+            actor=actor,
+            actor_name=actor.get_full_name() if actor is not None else "",
+            what=what,
+            subject=subject[:300],
+            on=on,
+            unit=unit,
+            before=before,
+            after=after,
+            note=note,
+            revision=revision.number,
+            deadlines_recomputed=moved,
+        )
+
+
+def _edit(actor: Staff | None, now: datetime | None) -> _Edit:
+    """Take the revision row (created if a flush removed it) for a change of the calendar."""
     revision, _created = CalendarRevision.objects.select_for_update().get_or_create(
         pk=1, defaults={"number": 0, "token": "initial"}
     )
-    return revision
-
-
-def _record(
-    *,
-    revision: CalendarRevision,
-    what: CalendarChange.What,
-    subject: str,
-    actor: Staff | None,
-    now: datetime,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    note: str = "",
-    on: date | None = None,
-    unit: Unit | None = None,
-    recompute: bool = True,
-    dates: set[date] | None = None,
-    unit_ids: set[int] | None = None,
-) -> CalendarChange:
-    """Renew the revision, recompute the deadlines, write the audit row (in the caller's
-    transaction)."""
-    revision.number += 1
-    revision.token = uuid.uuid4().hex
-    revision.changed_at = now
-    revision.save(update_fields=["number", "token", "changed_at"])
-    label = CalendarChange.What(what).label
-    reason = _("Lịch làm việc thay đổi — %(what)s: %(subject)s") % {
-        "what": label,
-        "subject": subject,
-    }
-    moved = (
-        recompute_deadlines(dates=dates, unit_ids=unit_ids, actor=actor, reason=reason)
-        if recompute
-        else 0
-    )
-    return CalendarChange.objects.create(
-        at=now,
-        actor=actor,
-        actor_name=actor.get_full_name() if actor is not None else "",
-        what=what,
-        subject=subject[:300],
-        on=on,
-        unit=unit,
-        before=before,
-        after=after,
-        note=note,
-        revision=revision.number,
-        deadlines_recomputed=moved,
-    )
+    return _Edit(actor=actor, now=now or timezone.now(), revision=revision)
 
 
 # ------------------------------------------------------------------------ calendar exceptions
@@ -287,8 +294,8 @@ def add_calendar_exception(
     now: datetime | None = None,
 ) -> CalendarException:
     """Add a day off or a make-up working day; it wins over the library and the shipped data."""
-    now = now or timezone.now()
-    revision = _lock_revision()
+    edit = _edit(actor, now)
+    now = edit.now
     check_calendar_exception(on=on, kind=kind, name=name, legal_reference=legal_reference)
     _refuse_duplicate(on)
     row = CalendarException.objects.create(
@@ -302,18 +309,22 @@ def add_calendar_exception(
         updated_at=now,
         updated_by=actor,
     )
-    _record(
-        revision=revision,
-        what=CalendarChange.What.EXCEPTION_ADDED,
-        subject=_exception_subject(row),
-        actor=actor,
-        now=now,
+    edit.record(
+        CalendarChange.What.EXCEPTION_ADDED,
+        _exception_subject(row),
         before=None,
         after=_exception_data(row),
         note=note,
         on=on,
         dates={on},
     )
+    return row
+
+
+def _locked_exception(exception_id: int) -> CalendarException:
+    row = CalendarException.objects.select_for_update().filter(pk=exception_id).first()
+    if row is None:
+        raise CalendarExceptionNotFound(_("Không tìm thấy ngày ngoại lệ này; có thể đã bị xoá."))
     return row
 
 
@@ -331,11 +342,9 @@ def change_calendar_exception(
 ) -> CalendarException:
     """Change an exception (None leaves a field as it is). Moving the date or changing the kind
     recomputes the deadlines around both dates; a change of wording only renews the calendar."""
-    now = now or timezone.now()
-    revision = _lock_revision()
-    row = CalendarException.objects.select_for_update().filter(pk=exception_id).first()
-    if row is None:
-        raise CalendarExceptionNotFound(_("Không tìm thấy ngày ngoại lệ này; có thể đã bị xoá."))
+    edit = _edit(actor, now)
+    now = edit.now
+    row = _locked_exception(exception_id)
     before = _exception_data(row)
     old_on, old_kind = row.on, row.kind
     row.on = on if on is not None else row.on
@@ -357,12 +366,9 @@ def change_calendar_exception(
     row.updated_by = actor
     row.save()
     moved = row.on != old_on or row.kind != old_kind
-    _record(
-        revision=revision,
-        what=CalendarChange.What.EXCEPTION_CHANGED,
-        subject=_exception_subject(row),
-        actor=actor,
-        now=now,
+    edit.record(
+        CalendarChange.What.EXCEPTION_CHANGED,
+        _exception_subject(row),
         before=before,
         after=after,
         note=row.note,
@@ -378,21 +384,16 @@ def remove_calendar_exception(
     *, exception_id: int, actor: Staff | None, note: str = "", now: datetime | None = None
 ) -> None:
     """Remove an exception: the date falls back to the shipped data, the library, or the week."""
-    now = now or timezone.now()
-    revision = _lock_revision()
-    row = CalendarException.objects.select_for_update().filter(pk=exception_id).first()
-    if row is None:
-        raise CalendarExceptionNotFound(_("Không tìm thấy ngày ngoại lệ này; có thể đã bị xoá."))
+    edit = _edit(actor, now)
+    now = edit.now
+    row = _locked_exception(exception_id)
     before = _exception_data(row)
     subject = _exception_subject(row)
     on = row.on
     row.delete()
-    _record(
-        revision=revision,
-        what=CalendarChange.What.EXCEPTION_REMOVED,
-        subject=subject,
-        actor=actor,
-        now=now,
+    edit.record(
+        CalendarChange.What.EXCEPTION_REMOVED,
+        subject,
         before=before,
         after=None,
         note=note,
@@ -505,8 +506,8 @@ def set_office_hours(
     ``sessions=None`` removes the unit's own hours: it uses its nearest ancestor's again (for the
     system row: D1). Returns the hours row, or None when removed.
     """
-    now = now or timezone.now()
-    revision = _lock_revision()
+    edit = _edit(actor, now)
+    now = edit.now
     mine = OfficeHours.objects.select_for_update(of=("self",)).order_by("pk")
     hours_row = (mine.filter(unit__isnull=True) if unit is None else mine.filter(unit=unit)).first()
     before = None
@@ -517,43 +518,32 @@ def set_office_hours(
             )
         )
         before = _hours_data(current, hours_row.note)
+    after = None
+    what = CalendarChange.What.OFFICE_HOURS_CLEARED
     if sessions is None:
         if hours_row is None:
             return None
         hours_row.delete()
-        _record(
-            revision=revision,
-            what=CalendarChange.What.OFFICE_HOURS_CLEARED,
-            subject=_hours_subject(unit),
-            actor=actor,
-            now=now,
-            before=before,
-            after=None,
-            note=note,
-            unit=unit,
-            unit_ids=_units_using(unit),
+        hours_row = None
+    else:
+        wanted = check_office_sessions(sessions)
+        after = _hours_data(wanted, note)
+        if hours_row is not None and before == after:
+            return hours_row
+        hours_row = hours_row or OfficeHours(unit=unit)
+        hours_row.note = note
+        hours_row.updated_at = now
+        hours_row.updated_by = actor
+        hours_row.save()
+        hours_row.sessions.all().delete()
+        OfficeSession.objects.bulk_create(
+            OfficeSession(hours=hours_row, weekday=wd, starts_at=s, ends_at=e)
+            for wd, s, e in wanted
         )
-        return None
-    wanted = check_office_sessions(sessions)
-    after = _hours_data(wanted, note)
-    if hours_row is not None and before == after:
-        return hours_row
-    if hours_row is None:
-        hours_row = OfficeHours(unit=unit)
-    hours_row.note = note
-    hours_row.updated_at = now
-    hours_row.updated_by = actor
-    hours_row.save()
-    hours_row.sessions.all().delete()
-    OfficeSession.objects.bulk_create(
-        OfficeSession(hours=hours_row, weekday=wd, starts_at=s, ends_at=e) for wd, s, e in wanted
-    )
-    _record(
-        revision=revision,
-        what=CalendarChange.What.OFFICE_HOURS_SET,
-        subject=_hours_subject(unit),
-        actor=actor,
-        now=now,
+        what = CalendarChange.What.OFFICE_HOURS_SET
+    edit.record(
+        what,
+        _hours_subject(unit),
         before=before,
         after=after,
         note=note,

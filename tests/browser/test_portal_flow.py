@@ -14,7 +14,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, request_supplement
 from motcua.surveys.models import Rating
 from tests.browser.conftest import SCREENSHOTS
-from tests.portal.helpers import JPEG, PDF, PNG, finish, make_birth, make_building
+from tests.portal.helpers import JPEG, PDF, PNG, finish, make_birth, make_building, make_chairman
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,18 +221,7 @@ def test_a_citizen_finds_submits_follows_supplements_and_rates_on_a_phone(
 
 
 def test_who_to_call_and_the_complaint_form_on_a_phone(phone, live_server, office):
-    from motcua.org.models import FocalPoint
-
-    FocalPoint.objects.create(
-        unit=office.ward,
-        order=1,
-        title="Chủ tịch UBND phường",
-        person="Phạm Văn Bình",
-        phone="024.3825.1234",
-        zalo="0912000111",
-        email="ubnd@hoankiem.example.vn",
-        hours="Giờ hành chính các ngày làm việc",
-    )
+    make_chairman(office)
     page = phone
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Liên hệ, phản ánh").first.click()

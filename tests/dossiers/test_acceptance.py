@@ -23,6 +23,17 @@ NOW = at(9, 10, month=2)  # Mon 09/02/2026 10:00
 THREE_WEEKS_AGO = at(19, 9)  # Mon 19/01/2026 09:00
 
 
+def receive(procedure, applicant: str, **fields) -> dict:
+    """The body of a reception at the ward's desk, with the procedure's one paper."""
+    return {
+        "procedure": procedure.code,
+        "unit": "TP.01",
+        "documents": [{"name": "Tờ khai", "copies": 1}],
+        "applicant": {"name": applicant},
+        **fields,
+    }
+
+
 class Desk:
     """One person's API client with a bearer token."""
 
@@ -49,14 +60,12 @@ def test_b_a_backdated_late_step_waits_for_the_leaders_signed_apology(
     leader = Desk(client, office.leader)
     status, dossier = desk.post(
         "",
-        {
-            "procedure": procedure.code,
-            "documents": [{"name": "Tờ khai", "copies": 1}],
-            "unit": "TP.01",
-            "applicant": {"name": "Trần Thị Bình"},
-            "received_at": THREE_WEEKS_AGO.isoformat(),
-            "received_at_reason": "Hệ thống mất kết nối, tiếp nhận bằng sổ giấy",
-        },
+        receive(
+            procedure,
+            "Trần Thị Bình",
+            received_at=THREE_WEEKS_AGO.isoformat(),
+            received_at_reason="Hệ thống mất kết nối, tiếp nhận bằng sổ giấy",
+        ),
     )
     assert status == 201, dossier
     code = dossier["code"]
@@ -108,14 +117,12 @@ def test_b_a_second_extension_is_409_extension_already_used(
     leader = Desk(client, office.leader)
     code = desk.post(
         "",
-        {
-            "procedure": procedure.code,
-            "documents": [{"name": "Tờ khai", "copies": 1}],
-            "unit": "TP.01",
-            "applicant": {"name": "Trần Thị Bình"},
-            "received_at": THREE_WEEKS_AGO.isoformat(),
-            "received_at_reason": "Sổ giấy",
-        },
+        receive(
+            procedure,
+            "Trần Thị Bình",
+            received_at=THREE_WEEKS_AGO.isoformat(),
+            received_at_reason="Sổ giấy",
+        ),
     )[1]["code"]
     first = specialist.post(
         f"/{code}/apologies", {"reason": "Chậm", "new_due_at": "2026-02-13T17:00:00+07:00"}
@@ -139,13 +146,7 @@ def test_c_a_supplement_request_moves_the_due_by_exactly_the_paused_working_time
     desk = Desk(client, office.receptionist)
     status, dossier = desk.post(
         "",
-        {
-            "procedure": procedure.code,
-            "documents": [{"name": "Tờ khai", "copies": 1}],
-            "unit": "TP.01",
-            "applicant": {"name": "Lê Văn Cường"},
-            "green_lane": "investment",
-        },
+        receive(procedure, "Lê Văn Cường", green_lane="investment"),
     )
     code = dossier["code"]
     before = {k: datetime.fromisoformat(dossier[k]) for k in ("due_at", "green_lane_due_at")}

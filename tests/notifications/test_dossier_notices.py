@@ -31,8 +31,7 @@ from motcua.dossiers.services import (
 from motcua.notifications.models import Message
 from tests.dossiers.helpers import at, receive
 from tests.factories import make_procedure
-from tests.notifications.test_worker import all_sent, worker_env
-from tests.notifications.worker import Worker, wait_for
+from tests.notifications.test_worker import deliver_all, worker_env
 
 pytestmark = pytest.mark.server
 
@@ -108,12 +107,8 @@ def deliver_and_check(task_queue, smtp_server, sms_provider, tmp_path, dossiers)
     ids = list(Message.objects.values_list("pk", flat=True))
     assert len(ids) == 8
     assert set(Message.objects.values_list("status", flat=True)) == {"queued"}
-    worker = Worker(worker_env(task_queue, smtp_server, sms_provider), tmp_path / "worker.log")
-    try:
-        worker.start()
-        wait_for(lambda: all_sent(ids), timeout=30, what="the eight notices to be delivered")
-    finally:
-        worker.stop()
+    env = worker_env(task_queue, smtp_server, sms_provider)
+    deliver_all(ids, env, tmp_path / "worker.log", "the eight notices to be delivered")
     by_email, by_sms = dossiers
     assert [d.to for d in smtp_server.deliveries] == ["lan@example.vn"] * 4
     subjects = sorted(d.subject for d in smtp_server.deliveries)

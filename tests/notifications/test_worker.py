@@ -46,6 +46,16 @@ def all_sent(ids) -> bool:
     return not Message.objects.filter(pk__in=ids).exclude(status=Status.SENT).exists()
 
 
+def deliver_all(ids, env, log, what: str) -> None:
+    """Run a worker until the messages ``ids`` are all sent (30 s at most), then stop it."""
+    worker = Worker(env, log)
+    try:
+        worker.start()
+        wait_for(lambda: all_sent(ids), timeout=30, what=what)
+    finally:
+        worker.stop()
+
+
 def test_the_worker_delivers_each_channels_messages_and_retries_a_provider_that_failed(
     transactional_db, task_queue, smtp_server, sms_provider, tmp_path
 ):
@@ -66,12 +76,8 @@ def test_the_worker_delivers_each_channels_messages_and_retries_a_provider_that_
                 dossier_id=1,
             )
         ids.append(message.pk)
-    worker = Worker(worker_env(task_queue, smtp_server, sms_provider), tmp_path / "worker.log")
-    try:
-        worker.start()
-        wait_for(lambda: all_sent(ids), timeout=30, what="the four messages to be sent")
-    finally:
-        worker.stop()
+    env = worker_env(task_queue, smtp_server, sms_provider)
+    deliver_all(ids, env, tmp_path / "worker.log", "the four messages to be sent")
     assert smtp_server.count() == 2 and sms_provider.count() == 2
     retried = Message.objects.get(pk=ids[1])
     assert retried.attempts == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from motcua.catalog.services import DocumentSpec
+from motcua.org.models import FocalPoint
 from tests.dossiers.helpers import APPLICANT as ANY_APPLICANT
 from tests.dossiers.helpers import procedure_with
 
@@ -69,3 +70,18 @@ def finish(office, dossier_id):
     actors["leader"] = office.leader
     for step in DossierStep.objects.filter(dossier_id=dossier_id, counted=True).order_by("order"):
         complete_step(step_id=step.pk, actor=actors[step.role])
+
+
+def make_chairman(office):
+    """The ward chairman's published line (a focal point), reachable by phone, Zalo and email."""
+    return FocalPoint.objects.create(
+        unit=office.ward,
+        order=1,
+        title="Chủ tịch UBND phường",
+        person="Phạm Văn Bình",
+        phone="024.3825.1234",
+        zalo="0912000111",
+        viber="0912000111",
+        email="ubnd@hoankiem.example.vn",
+        hours="Giờ hành chính các ngày làm việc",
+    )

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from motcua.feedback.models import Feedback
 from motcua.org.models import FocalPoint
+from tests.portal.helpers import make_chairman
 
 pytestmark = pytest.mark.django_db
 
@@ -10,17 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def points(office):
     return [
-        FocalPoint.objects.create(
-            unit=office.ward,
-            order=1,
-            title="Chủ tịch UBND phường",
-            person="Phạm Văn Bình",
-            phone="024.3825.1234",
-            zalo="0912000111",
-            viber="0912000111",
-            email="ubnd@hoankiem.example.vn",
-            hours="Giờ hành chính các ngày làm việc",
-        ),
+        make_chairman(office),
         FocalPoint.objects.create(
             unit=office.other_ward,
             order=1,

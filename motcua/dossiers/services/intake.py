@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +18,7 @@ from motcua.catalog.selectors import accepts_online, get_procedure_to_receive
 from motcua.core.clock import past_reception
 from motcua.core.errors import InvalidInput
 from motcua.core.people import Contact
+from motcua.core.text import clean_email
 from motcua.dossiers import notices, policy, rules
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.errors import MissingPapers, ProcedureNotOffered, UnknownProcedure, UnknownUnit
@@ -130,15 +129,7 @@ def _green_lane(group: str | None, procedure: Procedure) -> str:
 
 def _clean_applicant(applicant: ApplicantData) -> ApplicantData:
     name = text(applicant.name, field="applicant.name", label=_("họ tên người nộp"), max_length=200)
-    email = (applicant.email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                _("Địa chỉ thư điện tử %(email)s không hợp lệ.") % {"email": email},
-                field="applicant.email",
-            ) from None
+    email = clean_email(applicant.email, field="applicant.email")
     limits = {"id_number": 50, "phone": 30, "address": 500}
     values = {k: (getattr(applicant, k) or "").strip() for k in limits}
     for key, limit in limits.items():
@@ -212,14 +203,7 @@ def _store(dossier: Dossier, *, applicant: ApplicantData, on: date) -> Created:
     dossier.code = next_code(unit=dossier.unit, on=on)
     dossier.lookup_secret_hash = rules.hash_secret(dossier.code, secret)
     dossier.save(force_insert=True)
-    Applicant.objects.create(
-        dossier=dossier,
-        name=applicant.name,
-        id_number=applicant.id_number,
-        phone=applicant.phone,
-        email=applicant.email,
-        address=applicant.address,
-    )
+    Applicant.objects.create(dossier=dossier, **asdict(applicant))
     return Created(dossier=dossier, lookup_secret=secret)
 
 

@@ -8,15 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from motcua.core.changes import Change
 from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.people import Contact
-from motcua.core.text import clean_line
+from motcua.core.text import clean_email, clean_line
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import note_feedback
 from motcua.feedback import policy, rules
@@ -78,19 +76,10 @@ fmt = format_local
 
 
 def clean_sender(sender: Sender) -> Sender:
-    email = clean_line(sender.email, field="email", label=_("thư điện tử"), max_length=254)
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                _("Địa chỉ thư điện tử %(email)s không hợp lệ.") % {"email": email},
-                field="email",
-            ) from None
     return Sender(
         name=clean_line(sender.name, field="name", label=_("họ và tên"), max_length=200),
         phone=clean_line(sender.phone, field="phone", label=_("số điện thoại"), max_length=40),
-        email=email,
+        email=clean_email(sender.email, field="email"),
         address=clean_line(sender.address, field="address", label=_("địa chỉ"), max_length=500),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from datetime import datetime
 
 from django.conf import settings
@@ -192,7 +193,6 @@ def _receive_new(
     if actor is not None:
         intake = pick_intake_unit(actor, intake_unit_code, concerned)
 
-    geo = geo or GeoReport()
     nonce = secrets.token_hex(16)
     feedback = Feedback(
         channel=channel,
@@ -200,10 +200,6 @@ def _receive_new(
         entered_by=actor,
         created_at=now,
         updated_at=now,
-        name=who.name,
-        phone=who.phone,
-        email=who.email,
-        address=who.address,
         content=text,
         intake_unit=intake,
         concerned_unit=concerned,
@@ -212,14 +208,8 @@ def _receive_new(
         status=Status.NEW,
         respond_by=respond_by_of(received_at, category, concerned or intake),
         secret_nonce=nonce,
-        lat=geo.lat,
-        long=geo.long,
-        address_string=geo.address_string,
-        address_id=geo.address_id,
-        media_url=geo.media_url,
-        device_id=geo.device_id,
-        account_id=geo.account_id,
-        attributes=geo.attributes,
+        **asdict(who),  # name, phone, email, address: the model's own fields
+        **asdict(geo or GeoReport()),  # the GeoReport v2 fields, likewise
     )
     secret = rules.derive_secret(settings.SECRET_KEY.encode(), nonce)
     feedback.secret_hash = rules.hash_secret(nonce, secret)
