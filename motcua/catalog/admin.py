@@ -21,6 +21,7 @@ from motcua.catalog.models import Field, Procedure, ProcedureStep, RequiredDocum
 from motcua.catalog.services import DocumentSpec, StepSpec, check_step_durations, save_procedure
 from motcua.core.admin import HistoryAdmin, ServiceRefusalsAsMessages
 from motcua.core.errors import InvalidInput
+from motcua.org.requests import actor_of
 
 
 class StepFormSet(forms.BaseInlineFormSet):
@@ -192,7 +193,7 @@ class ProcedureAdmin(ServiceRefusalsAsMessages, HistoryAdmin):
             steps=steps,
             documents=documents,
             units=form.cleaned_data.get("units") or (),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor_of(request),
         )
 
 

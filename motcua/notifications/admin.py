@@ -22,6 +22,7 @@ from motcua.core.errors import DomainError
 from motcua.notifications import defaults
 from motcua.notifications.models import Message, Template, UnitNoticeSettings
 from motcua.notifications.services import Rendered, ensure_templates, render_text, resend_message
+from motcua.org.requests import actor_of
 
 _TEXT_FIELDS = ("subject_vi", "body_vi", "short_vi", "subject_en", "body_en", "short_en")
 
@@ -101,7 +102,7 @@ class TemplateAdmin(HistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Template, form: Any, change: bool) -> None:
-        obj.updated_by = request.user  # type: ignore[assignment]
+        obj.updated_by = actor_of(request)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_lazy("Khôi phục nội dung mặc định"), permissions=["change"])
@@ -192,7 +193,7 @@ class MessageAdmin(admin.ModelAdmin):
         done, refused = 0, []
         for pk in queryset.values_list("pk", flat=True):
             try:
-                resend_message(message_id=pk, actor=request.user)  # type: ignore[arg-type]
+                resend_message(message_id=pk, actor=actor_of(request))
                 done += 1
             except DomainError as exc:
                 refused.append(str(exc))

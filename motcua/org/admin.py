@@ -23,6 +23,7 @@ from motcua.core.admin import HistoryAdmin, ServiceRefusalsAsMessages
 from motcua.core.errors import DomainError
 from motcua.org import services
 from motcua.org.models import FocalPoint, Membership, Staff, Unit
+from motcua.org.requests import actor_of
 
 
 class MembershipForm(forms.ModelForm):
@@ -56,7 +57,7 @@ def save_membership(
     request: HttpRequest, membership: Membership, data: dict[str, Any], *, staff: Staff
 ) -> Membership:
     """An admin's add or change of a role, through the services (one history row each)."""
-    actor: Staff = request.user  # type: ignore[assignment]
+    actor: Staff = actor_of(request)
     active, since_on, until_on = (
         bool(data.get("active")),
         data.get("since_on"),
@@ -181,7 +182,7 @@ class UnitAdmin(HistoryAdmin):
                 services.retire_unit(
                     unit_id=unit.pk,
                     on=timezone.localdate(),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=actor_of(request),
                 )
             except DomainError as exc:
                 self.message_user(request, str(exc), messages.ERROR)

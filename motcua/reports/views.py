@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.org.models import Staff, Unit
+from motcua.org.requests import actor_of
 from motcua.org.selectors import units_of
 from motcua.reports import quality
 from motcua.reports.selectors import VN, Period, Row, Scope, next_month, report
@@ -73,7 +74,7 @@ def _units_for(staff: Staff) -> list[Unit]:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """The board of a unit (and its subtree) for a period: figures, charts, the sub-units."""
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff: Staff = actor_of(request)
     mine = _units_for(staff)
     code = request.GET.get("unit") or (mine[0].code if mine else "")
     if not code:
@@ -131,7 +132,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
     """The units ranked on the documented score; small units listed apart."""
-    staff: Staff = request.user  # type: ignore[assignment]
+    staff: Staff = actor_of(request)
     code = request.GET.get("unit") or None
     try:
         unit, unit_ids = quality.unit_scope(staff, code)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.admin import HistoryAdmin
 from motcua.core.errors import DomainError
 from motcua.org.models import Unit
+from motcua.org.requests import actor_of
 from motcua.workdays import services
 from motcua.workdays.models import (
     FIRST_YEAR,
@@ -118,7 +119,7 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
         if change:
             saved = services.change_calendar_exception(
                 exception_id=obj.pk,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=actor_of(request),
                 on=data["on"],
                 kind=data["kind"],
                 name=data["name"],
@@ -132,18 +133,18 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
                 name=data["name"],
                 legal_reference=data["legal_reference"],
                 note=data.get("note", ""),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=actor_of(request),
             )
         obj.pk = saved.pk
         for name in ("created_at", "created_by_id", "updated_at", "updated_by_id"):
             setattr(obj, name, getattr(saved, name))
 
     def delete_model(self, request: HttpRequest, obj: CalendarException) -> None:
-        services.remove_calendar_exception(exception_id=obj.pk, actor=request.user)  # type: ignore[arg-type]
+        services.remove_calendar_exception(exception_id=obj.pk, actor=actor_of(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarException]) -> None:
         for pk in list(queryset.values_list("pk", flat=True)):
-            services.remove_calendar_exception(exception_id=pk, actor=request.user)  # type: ignore[arg-type]
+            services.remove_calendar_exception(exception_id=pk, actor=actor_of(request))
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -282,7 +283,7 @@ class OfficeHoursAdmin(HistoryAdmin):
         saved = services.set_office_hours(
             unit=obj.unit,
             sessions=week,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor_of(request),
             note=form.cleaned_data.get("note", ""),
         )
         if saved is not None:
@@ -290,11 +291,11 @@ class OfficeHoursAdmin(HistoryAdmin):
             obj.updated_at, obj.updated_by_id = saved.updated_at, saved.updated_by_id
 
     def delete_model(self, request: HttpRequest, obj: OfficeHours) -> None:
-        services.set_office_hours(unit=obj.unit, sessions=None, actor=request.user)  # type: ignore[arg-type]
+        services.set_office_hours(unit=obj.unit, sessions=None, actor=actor_of(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OfficeHours]) -> None:
         for hours in list(queryset.select_related("unit")):
-            services.set_office_hours(unit=hours.unit, sessions=None, actor=request.user)  # type: ignore[arg-type]
+            services.set_office_hours(unit=hours.unit, sessions=None, actor=actor_of(request))
 
 
 # --------------------------------------------------------------------------------------- audit
