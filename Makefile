@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker bench bench-deps
+.PHONY: cluster cluster-deps soak signing-deps help run install install-dev migrate demo test test-sqlite test-postgres lint format messages clean browser-deps worker bench bench-deps
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ migrate: install ## Migrate the database (SQLite under var/ unless DATABASE_URL 
 demo: migrate ## Load the demo city (safe to run again)
 	$(BIN)/motcua demo
 
-run: demo ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, gunicorn + the worker)
+run: demo ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, gunicorn + uvicorn for the floor's streams + the worker)
 	@echo "MotCua: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
 	MOTCUA_DEMO=1 $(BIN)/motcua serve --port $(PORT) --workers $(WORKERS)
 
@@ -68,11 +68,17 @@ browser-deps: ## Debian's chromium and fonts for the browser tests and the PDF f
 	fi
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --silent; fi
 
-test-sqlite: install-dev browser-deps ## The suite on SQLite
+signing-deps: ## SoftHSM2, the PKCS#11 token the signature tests sign with (apt-get)
+	@if [ ! -f /usr/lib/softhsm/libsofthsm2.so ] || [ ! -x /usr/bin/softhsm2-util ]; then \
+		echo "Installing SoftHSM2 (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2 >/dev/null; \
+	fi
+
+test-sqlite: install-dev browser-deps signing-deps ## The suite on SQLite
 	@echo "=== pytest on SQLite ==="
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install-dev browser-deps ## The suite on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
+test-postgres: install-dev browser-deps signing-deps ## The suite on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
 	@echo "=== pytest on PostgreSQL ($(PG_URL)) ==="
 	@if $(BIN)/python tools/check_postgres.py "$(PG_URL)"; then \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
@@ -92,6 +98,18 @@ bench-deps: ## wrk, which bench/api.py drives (apt-get)
 		echo "Installing wrk (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
+
+cluster-deps: ## HAProxy, Redis and PostgreSQL's server for tools/cluster.py and bench/soak.py (apt-get)
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ] || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1; then \
+		echo "Installing haproxy, redis-server and postgresql (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy redis-server postgresql >/dev/null; \
+	fi
+
+cluster: install-dev cluster-deps ## PostgreSQL primary + replica, Redis, S3, two nodes behind HAProxy (CLUSTER_SECONDS=600)
+	$(BIN)/python tools/cluster.py up --seconds $(or $(CLUSTER_SECONDS),600)
+
+soak: install-dev cluster-deps ## The soak test with faults on the cluster (bench/soak.py, about 10 minutes)
+	$(BIN)/python bench/soak.py
 
 messages: install-dev ## Extract and compile the vi/en translations
 	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --ignore='migrations/*'

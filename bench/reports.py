@@ -21,6 +21,13 @@ installs the ``bench`` extra (duckdb, pyarrow) when they are missing.
    yearly figures with the same definitions, and checks that the figures are equal.
 4. Prints the ratios (target: MotCua ≤ 1.0× DuckDB) and the report process's peak memory (target
    ≤ 300 MB), then drops the database and the Parquet file (``--keep`` keeps them).
+5. Any period, and growth: the report of an arbitrary 17-day period (05/12–21/12/2025, by unit,
+   all units) against the whole-month report of the same run (target ≤ 2×; the period is read
+   from the daily roll-ups of its days, "raw tables" is how it was computed before they
+   existed), and — unless
+   ``--compare-rows 0`` — the same steps 1–2 first at ``--compare-rows`` dossiers (default
+   1,000,000) in a database of its own, so that the monthly report's cost at that volume and at
+   ``--rows`` are measured on the same machine in the same run (target: growth ≤ 1.5×).
 """
 
 from __future__ import annotations
@@ -157,7 +164,7 @@ COLUMNS = (
     "code procedure_id unit_id channel status outcome green_lane_group green_lane documents note "
     "submitted_at received_at received_at_reason effective_received_at due_at original_due_at "
     "green_lane_due_at paused_at paused_working ready_at returned_at refused_at stopped_at "
-    "timeliness extension_used lookup_nonce lookup_secret_hash created_at"
+    "timeliness extension_used lookup_nonce lookup_secret_hash created_at search_text"
 ).split()
 
 
@@ -336,6 +343,7 @@ def _generate(rows: int, ward_ids: list[int], procedures: list[tuple[int, int, i
                                 f"{k:032x}",
                                 "0" * 64,
                                 created[i],
+                                "",
                             )
                         )
                     )
@@ -406,6 +414,10 @@ def measure(bench_url: str, what: str, out: Path) -> None:
         months = refresh_facts(months=finished_months(now), now=now)
         figures["rollup_s"] = time.perf_counter() - t0
         figures["rollup_months"] = len(months)
+        from motcua.reports.models import DailyFact, MonthlyFact
+
+        figures["rollup_rows"] = MonthlyFact.objects.count()
+        figures["rollup_daily_rows"] = DailyFact.objects.count()
         figures["rollup_maxrss_mb"] = _peak_mb()
         out.write_text(json.dumps(figures))
         return
@@ -424,6 +436,18 @@ def measure(bench_url: str, what: str, out: Path) -> None:
             r.counts for r in raw.rows
         ] == [r.counts for r in result.rows]
         figures[f"{name}_rows"] = {r.key: r.counts for r in result.rows}
+    # an arbitrary period that starts and ends inside a month, against the whole month
+    days17 = Period(date(2025, 12, 5), date(2025, 12, 22))
+    seconds, result = _best(lambda: report(period=days17, group_by="unit", now=now))
+    figures["period17_s"] = seconds
+    figures["period17_total"] = result.total.counts
+    seconds, raw = _best(
+        lambda: report(period=days17, group_by="unit", now=now, use_facts=False), runs=1
+    )
+    figures["period17_raw_s"] = seconds
+    figures["period17_same_as_raw"] = [r.counts for r in raw.rows] == [
+        r.counts for r in result.rows
+    ]
     ward = Unit.objects.filter(kind="commune").order_by("code").first()
     assert ward is not None  # noqa: S101
     scope = Scope(unit_ids=frozenset({ward.pk}))
@@ -574,11 +598,45 @@ def _duck(path: Path, figures: dict[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ main
+def _one_volume(url: str, bench_url: str, rows: int, units: int, work: Path) -> dict[str, Any]:
+    """Steps 1–2 at ``rows`` dossiers in a fresh bench database; the child processes' figures."""
+    print(f"database {DB_NAME}: create and migrate", flush=True)
+    _create_database(url)
+    env = {**os.environ, "DATABASE_URL": bench_url}
+    motcua = str(Path(sys.executable).with_name("motcua"))
+    subprocess.run([motcua, "migrate", "-v", "0"], check=True, cwd=ROOT, env=env)
+    figures: dict[str, Any] = {}
+    child_env = {
+        **env,
+        "BENCH_REPORTS_URL": bench_url,
+        "BENCH_ROWS": str(rows),
+        "BENCH_UNITS": str(units),
+    }
+    print(f"writing {rows:,} dossiers over {units} wards (COPY)", flush=True)
+    for what in ("load", "rollup", "reports"):
+        print(f"child process: {what}", flush=True)
+        out = work / f"{what}.json"
+        subprocess.run(
+            [sys.executable, __file__, "--measure", what, str(out)],
+            check=True,
+            cwd=ROOT,
+            env=child_env,
+        )
+        figures.update(json.loads(out.read_text()))
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="dossiers to write")
     parser.add_argument("--units", type=int, default=600, help="wards")
     parser.add_argument("--keep", action="store_true", help="keep the database and the Parquet")
+    parser.add_argument(
+        "--compare-rows",
+        type=int,
+        default=1_000_000,
+        help="first measure the same at this many dossiers (cost growth); 0: skip",
+    )
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)  # a child: what, out
     args = parser.parse_args()
     if args.measure:
@@ -600,29 +658,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="motcua-bench-reports-"))
     parquet = work / "dossiers.parquet"
     try:
-        print(f"database {DB_NAME}: create and migrate")
-        _create_database(url)
-        env = {**os.environ, "DATABASE_URL": bench_url}
-        motcua = str(Path(sys.executable).with_name("motcua"))
-        subprocess.run([motcua, "migrate", "-v", "0"], check=True, cwd=ROOT, env=env)
-        figures: dict[str, Any] = {}
-        child_env = {
-            **env,
-            "BENCH_REPORTS_URL": bench_url,
-            "BENCH_ROWS": str(args.rows),
-            "BENCH_UNITS": str(args.units),
-        }
-        print(f"writing {args.rows:,} dossiers over {args.units} wards (COPY)", flush=True)
-        for what in ("load", "rollup", "reports"):
-            print(f"child process: {what}", flush=True)
-            out = work / f"{what}.json"
-            subprocess.run(
-                [sys.executable, __file__, "--measure", what, str(out)],
-                check=True,
-                cwd=ROOT,
-                env=child_env,
-            )
-            figures.update(json.loads(out.read_text()))
+        smaller: dict[str, Any] | None = None
+        if 0 < args.compare_rows < args.rows:
+            smaller = _one_volume(url, bench_url, args.compare_rows, args.units, work)
+            _drop_database(url)
+        figures = _one_volume(url, bench_url, args.rows, args.units, work)
         print("exporting the received dossiers to Parquet")
         export_s = _export_parquet(bench_url, parquet)
         duck = _duck(parquet, figures)
@@ -634,7 +674,8 @@ def main() -> None:
         )
         print(f"load (COPY + indexes)             {figures['load_s']:8.1f} s")
         print(
-            f"nightly roll-up, {figures['rollup_months']} months        {figures['rollup_s']:8.2f} s"
+            f"nightly roll-up, {figures['rollup_months']} months        {figures['rollup_s']:8.2f} s "
+            f"({figures['rollup_rows']:,} monthly rows, {figures['rollup_daily_rows']:,} daily rows)"
         )
         print(f"Parquet export ({size_mb:.0f} MB)           {export_s:8.1f} s")
         for name in ("monthly", "yearly"):
@@ -654,6 +695,21 @@ def main() -> None:
             print(
                 f"        same figures as DuckDB: {duck[f'{name}_same']}; roll-ups = raw tables: "
                 f"{figures[f'{name}_same_as_raw']}; units {figures[f'{name}_units']}"
+            )
+        p17, month = figures["period17_s"], figures["monthly_s"]
+        print(
+            f"17-day period 05–21/12/2025, all units: {p17 * 1000:8.1f} ms (raw tables "
+            f"{figures['period17_raw_s'] * 1000:8.0f} ms) | whole month {month * 1000:8.1f} ms "
+            f"| ratio {p17 / month:5.2f}× (target ≤ 2×); roll-ups = raw tables: "
+            f"{figures['period17_same_as_raw']}"
+        )
+        if smaller is not None:
+            small = smaller["monthly_s"]
+            print(
+                f"monthly report at {args.compare_rows:,} dossiers {small * 1000:8.1f} ms, at "
+                f"{args.rows:,} {month * 1000:8.1f} ms | growth {month / small:5.2f}× "
+                f"(target ≤ 1.5×); 17-day period {smaller['period17_s'] * 1000:8.1f} ms → "
+                f"{p17 * 1000:8.1f} ms ({p17 / smaller['period17_s']:5.2f}×)"
             )
         print(f"board of one ward (month + 12 months) {figures['board_s'] * 1000:8.1f} ms")
         print(

@@ -2,7 +2,12 @@
 
 Environment variables (all optional for a first run):
   DATABASE_URL     e.g. postgres://postgres@127.0.0.1:5432/motcua; default: SQLite under var/
-  SECRET_KEY       required when DEBUG is off outside a first local run; a dev key is generated into var/
+  SECRET_KEY       required for `motcua serve`, gunicorn and the worker outside the demo
+                   (MOTCUA_DEMO=1); a local key is generated into var/ for the demo and commands
+  SECRET_KEY_FALLBACKS  earlier keys (comma-separated) during a rotation
+  MOTCUA_LOOKUP_KEY     the key of the citizens' look-up secrets (never rotated); required
+                   like SECRET_KEY
+  MOTCUA_HTTPS     "1" behind HTTPS: secure cookies, HSTS, redirect to https
   DEBUG            "1" / "true" to turn debug on (off by default)
   ALLOWED_HOSTS    comma-separated; default "127.0.0.1,localhost"
   MOTCUA_VAR_DIR   where the SQLite database, the dev secret key and uploads live; default ./var
@@ -11,12 +16,16 @@ Environment variables (all optional for a first run):
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -31,19 +40,47 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    """The SECRET_KEY from the environment, or a development key kept in var/ (never committed)."""
-    if key := os.environ.get("SECRET_KEY"):
+DEBUG = env_flag("DEBUG")
+DEMO_MODE = env_flag("MOTCUA_DEMO")
+#: A process that serves the site or runs its tasks must be given its keys (SECRET_KEY,
+#: MOTCUA_LOOKUP_KEY): each machine writing its own into var/ would break every session and
+#: look-up behind a load balancer. Only the demo (`make run`), DEBUG, the test suite and the
+#: one-off commands (migrate, createsuperuser…) may use keys generated into var/.
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 else ""
+_PROGRAM = Path(sys.argv[0]).name if sys.argv else ""
+SERVING = _PROGRAM in {"gunicorn", "uvicorn", "granian", "huey_consumer", "huey_consumer.py"} or (
+    _PROGRAM in {"motcua", "manage.py", "django-admin", "__main__.py"}
+    and _COMMAND in {"serve", "worker", "run_huey"}
+)
+LOCAL_KEYS_ALLOWED = DEMO_MODE or DEBUG or "PYTEST_VERSION" in os.environ or not SERVING
+
+
+def _key(name: str, file_name: str) -> str:
+    """The key ``name`` from the environment; on a local run a key kept in var/ (never
+    committed); else ImproperlyConfigured saying what to set."""
+    if key := os.environ.get(name):
         return key
-    path = VAR_DIR / "secret_key"
+    if not LOCAL_KEYS_ALLOWED:
+        raise ImproperlyConfigured(
+            f"{name} must be set (the same value on every web and worker process); "
+            "only the demo (MOTCUA_DEMO=1) generates a key of its own."
+        )
+    path = VAR_DIR / file_name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
-DEBUG = env_flag("DEBUG")
+SECRET_KEY = _key("SECRET_KEY", "secret_key")
+#: Earlier keys, comma-separated, during a rotation: sessions, password-reset links and API
+#: tokens signed with them keep working (move the old SECRET_KEY here, set a new one).
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
+#: The key the citizens' look-up secrets are derived with (motcua.core.secrets), independent of
+#: SECRET_KEY: rotating SECRET_KEY never changes a secret a citizen holds. Never rotate it.
+MOTCUA_LOOKUP_KEY = _key("MOTCUA_LOOKUP_KEY", "lookup_key")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -52,7 +89,6 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-DEMO_MODE = env_flag("MOTCUA_DEMO")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,18 +108,26 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.surveys",
+    "motcua.payments",
+    "motcua.queueing",
     "motcua.notifications",
     "motcua.access",
+    "motcua.signatures",
     "motcua.reports",
+    "motcua.documents",
     "motcua.demo",
     "motcua.office",
     "motcua.portal",
     "motcua.api",
+    "motcua.ops",
 ]
 
 MIDDLEWARE = [
+    "motcua.core.logs.RequestIdMiddleware",
+    "motcua.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "motcua.core.routers.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "motcua.api.middleware.RejectNul",
@@ -93,6 +137,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "motcua.access.headers.NoStoreByDefault",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -129,6 +175,13 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+# A kept connection is checked before a request reuses it: after a PostgreSQL restart the first
+# request opens a new one instead of failing on the dead one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Short queries only: PostgreSQL's JIT compiles a search over the dossiers for seconds
+    # before running it for milliseconds (bench/search.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -147,6 +200,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}
 
+# A streaming replica (DATABASE_REPLICA_URL): reports, exports, public statistics and boards read
+# from it (motcua.core.routers); the look-up, every write and every read-after-write stay on the
+# primary. Tests mirror it onto the test database.
+if REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["motcua.core.routers.ReplicaRouter"]
+#: GET pages and endpoints that may read from the replica (path prefixes).
+MOTCUA_REPLICA_PATHS = [
+    p.strip()
+    for p in os.environ.get(
+        "MOTCUA_REPLICA_PATHS",
+        "/thong-ke/,/can-bo/bang-dieu-hanh/,/can-bo/giam-sat/,/api/v1/stats/",
+    ).split(",")
+    if p.strip()
+]
+#: A replica further behind than this (seconds), or unreachable, is not used.
+MOTCUA_REPLICA_MAX_LAG = float(os.environ.get("MOTCUA_REPLICA_MAX_LAG", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work (Huey) -------------------------------------------------------------------
@@ -157,13 +230,38 @@ HUEY: dict[str, Any] = {
     "immediate": False,
     "consumer": {"workers": int(os.environ.get("MOTCUA_WORKER_THREADS", "2"))},
 }
+#: The bearer token of Prometheus's scraper for /metrics (unset: /metrics answers 404).
+MOTCUA_METRICS_TOKEN = os.environ.get("MOTCUA_METRICS_TOKEN", "")
+#: How many machines run MotCua's web processes and workers (tools/cluster and docs/deploy.md
+#: set it): the SQLite task queue lives on one machine's disk, so more than one needs Redis.
+MOTCUA_NODES = int(os.environ.get("MOTCUA_NODES", "1"))
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+elif MOTCUA_NODES > 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "MOTCUA_NODES > 1 needs REDIS_URL: the SQLite task queue lives on one machine's disk."
+    )
 else:
     HUEY |= {
         "huey_class": "huey.SqliteHuey",
         "connection": {"filename": str(VAR_DIR / "tasks.sqlite3")},
     }
+
+# Every login (the staff page, the admin, the API's token) passes the same shared limits.
+AUTHENTICATION_BACKENDS = ["motcua.access.login.ThrottledModelBackend"]
+
+# --- The counter floor's live screens (motcua.queueing.streams) ---------------------------------
+# Calls reach every display through Redis pub/sub when a URL is set (several web processes), else
+# each stream polls the database for the floor's last event. The streams are served by the ASGI
+# server: behind a proxy that routes /api/v1/queue/units/*/events to it, MOTCUA_STREAM_ORIGIN is
+# the public origin of that route; under `motcua serve` (no proxy) it listens on the pages' host
+# at MOTCUA_STREAM_PORT, which serve sets. Neither: the pages' own origin.
+QUEUE_REDIS_URL = os.environ.get("MOTCUA_QUEUE_REDIS_URL", REDIS_URL)
+QUEUE_CHANNEL_PREFIX = os.environ.get("MOTCUA_QUEUE_CHANNEL_PREFIX", "motcua:floor")
+QUEUE_STREAM_ORIGIN = os.environ.get("MOTCUA_STREAM_ORIGIN", "").rstrip("/")
+QUEUE_STREAM_PORT = int(os.environ.get("MOTCUA_STREAM_PORT", "") or 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,21 +290,98 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "uploads"
 
+# --- Digital signatures (motcua.signatures) ---------------------------------------------------
+# Keys of leaders (`staff:<username>`) and units' seals (`unit:<code>`) in a JSON file named by
+# MOTCUA_SIGNING_KEYS (see motcua/signatures/backends.py); passphrases and PINs in environment
+# variables it names, never in the database. Trust roots: PEM files (MOTCUA_SIGNING_TRUST_ROOTS,
+# separated by ":"); the DEMO CA only in demo mode. Revocation (OCSP/CRL) only when the machine
+# is online (MOTCUA_SIGNING_REVOCATION=1).
+SIGNATURES: dict[str, Any] = {
+    "keys_file": os.environ.get("MOTCUA_SIGNING_KEYS", ""),
+    "keys": {},
+    "trust_roots": [p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(":") if p],
+    "demo_dir": str(VAR_DIR / "signatures-demo"),
+    "demo_fallback": DEMO_MODE,
+    "trust_demo": DEMO_MODE,
+    "revocation": env_flag("MOTCUA_SIGNING_REVOCATION"),
+}
+
+# --- Documents (motcua.documents) -------------------------------------------------------------
+# The files of dossiers: on the filesystem under var/documents by default; in an S3-compatible
+# object store when MOTCUA_S3_BUCKET is set (with MOTCUA_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, MOTCUA_S3_REGION). Limits per file, per dossier and per portal session.
+MOTCUA_DOCUMENTS: dict[str, Any] = {
+    "ROOT": os.environ.get("MOTCUA_DOCUMENTS_ROOT", str(VAR_DIR / "documents")),
+    "S3_BUCKET": os.environ.get("MOTCUA_S3_BUCKET", ""),
+    "S3_ENDPOINT_URL": os.environ.get("MOTCUA_S3_ENDPOINT_URL", ""),
+    "S3_REGION": os.environ.get("MOTCUA_S3_REGION", "us-east-1"),
+    "S3_ACCESS_KEY": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+    "S3_SECRET_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+    "MAX_FILE_BYTES": int(os.environ.get("MOTCUA_DOCUMENT_MAX_FILE_BYTES", str(10 * 1024 * 1024))),
+    "MAX_DOSSIER_BYTES": int(
+        os.environ.get("MOTCUA_DOCUMENT_MAX_DOSSIER_BYTES", str(200 * 1024 * 1024))
+    ),
+    "MAX_DOSSIER_FILES": int(os.environ.get("MOTCUA_DOCUMENT_MAX_DOSSIER_FILES", "60")),
+    "MAX_SESSION_BYTES": int(
+        os.environ.get("MOTCUA_STAGING_MAX_SESSION_BYTES", str(60 * 1024 * 1024))
+    ),
+    "MAX_SESSION_FILES": int(os.environ.get("MOTCUA_STAGING_MAX_SESSION_FILES", "20")),
+    "STAGING_GRACE_SECONDS": int(os.environ.get("MOTCUA_STAGING_GRACE_SECONDS", str(24 * 3600))),
+    "ORPHAN_GRACE_SECONDS": int(os.environ.get("MOTCUA_ORPHAN_GRACE_SECONDS", str(6 * 3600))),
+    "LINK_SECONDS": int(os.environ.get("MOTCUA_DOCUMENT_LINK_SECONDS", "300")),
+}
+
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no
+# inline <script>, <style> or style="" anywhere (templates use static files). htmx is told not
+# to inject its indicator <style> (htmx-config includeIndicatorStyles=false) nor to copy style=""
+# from the old element to the new one when it settles a swap (attributesToSettle without style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if env_flag("MOTCUA_HTTPS"):
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_flag("MOTCUA_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:  # the preload list binds every subdomain: an explicit choice
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# JSON logs (one object a line, with the request id; motcua.core.logs) unless
+# MOTCUA_LOG_FORMAT=text.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "motcua.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("MOTCUA_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -261,3 +436,17 @@ MOTCUA_NOTIFY: dict[str, Any] = {
 HUEY["consumer"].setdefault("max_delay", float(os.environ.get("MOTCUA_WORKER_MAX_DELAY", "1")))
 # The worker's log once (Huey adds a handler of its own to its logger when it has none).
 LOGGING["loggers"]["huey"] = {"handlers": ["console"], "level": "INFO", "propagate": False}  # type: ignore[index]
+# No secret in any log line (?secret= of the GET look-ups, tokens, passwords): motcua.access.logs.
+LOGGING["filters"] = {"no_secrets": {"()": "motcua.access.logs.NoSecrets"}}
+LOGGING["handlers"]["console"]["filters"] = ["no_secrets"]  # type: ignore[index]
+# Online payment (motcua.payments.gateway): one gateway, the national/provincial platform's
+# protocol; `make run` in demo mode starts the fake one (motcua/payments/fakegateway.py) and sets
+# these. The secret is never put in a URL or a log.
+PAYMENT_GATEWAYS: dict[str, dict[str, str]] = {
+    "paygov": {
+        "URL": os.environ.get("MOTCUA_PAYMENT_GATEWAY_URL", "http://127.0.0.1:9"),
+        "MERCHANT": os.environ.get("MOTCUA_PAYMENT_MERCHANT", "MOTCUA"),
+        "SECRET": os.environ.get("MOTCUA_PAYMENT_SECRET")
+        or hashlib.sha256(f"payment:{SECRET_KEY}".encode()).hexdigest(),
+    }
+}

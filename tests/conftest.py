@@ -15,6 +15,33 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _documents_in_a_test_folder(settings, tmp_path_factory):
+    """The files of dossiers go to a folder of the test session, never to var/."""
+    settings.MOTCUA_DOCUMENTS = {
+        **settings.MOTCUA_DOCUMENTS,
+        "ROOT": str(tmp_path_factory.getbasetemp() / "documents"),
+        "S3_BUCKET": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def _signing_demo_dir(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("signatures-demo"))
+
+
+@pytest.fixture(autouse=True)
+def _demo_signing_keys(settings, _signing_demo_dir):
+    """Leaders sign with keys of the DEMO CA (motcua/signatures/demo.py), as `make run` does;
+    tests/signatures/ configure PKCS#12 files, SoftHSM2 and the fake remote signer themselves."""
+    settings.SIGNATURES = {
+        **settings.SIGNATURES,
+        "demo_dir": _signing_demo_dir,
+        "demo_fallback": True,
+        "trust_demo": True,
+    }
+
+
 @dataclass
 class Office:
     city: Unit

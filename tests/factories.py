@@ -80,6 +80,32 @@ def papers_json(procedure: Procedure) -> list[dict[str, object]]:
     return [{"name": d.name, "copies": d.copies} for d in papers(procedure)]
 
 
+#: The smallest PNG a test attaches as the file of a paper.
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def with_files(dossier):
+    """An online dossier as the portal makes it: a file for each mandatory paper (the desk
+    accepts an online dossier only then, documents.selectors.acceptance_check)."""
+    from motcua.documents.services import add_document
+
+    for paper in dossier.procedure.documents.all():
+        if paper.mandatory:
+            add_document(
+                dossier_id=dossier.pk,
+                data=TINY_PNG,
+                name=f"giay-to-{paper.pk}.png",
+                kind="submitted",
+                source="online",
+                paper_id=paper.pk,
+            )
+    return dossier
+
+
 class _Rollback(Exception):
     """Undoes an action tried only to see whether the service accepts it."""
 

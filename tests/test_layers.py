@@ -1,7 +1,8 @@
 """The import order of docs/where-things-go.md, asserted on every module of the project:
 
-    faces (office, portal, api) → demo → reports → feedback, surveys → dossiers
-      → org, catalog, workdays, notifications, access → core
+    faces (office, portal, api, ops) → demo → reports, queueing
+      → feedback, surveys, payments, documents → dossiers
+      → org, catalog, workdays, notifications, access, signatures → core
 
 An app imports only the apps of its own layer's allowance below it (every import: at module
 level or inside a function, absolute or relative), so there is no cycle between apps; a domain
@@ -20,8 +21,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "motcua"
 
 BASE = {"core"}
-SHARED = {*BASE, "org", "catalog", "workdays", "notifications", "access"}
-DOMAIN = {*SHARED, "dossiers", "feedback", "surveys", "reports"}
+SHARED = {*BASE, "org", "catalog", "workdays", "notifications", "access", "signatures"}
+DOMAIN = {
+    *SHARED,
+    "dossiers",
+    "feedback",
+    "surveys",
+    "payments",
+    "queueing",
+    "reports",
+    "documents",
+}
 #: What each app may import (its own modules always).
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
@@ -31,14 +41,19 @@ ALLOWED: dict[str, set[str]] = {
     "workdays": {*BASE, "org"},
     "notifications": {*BASE, "org"},
     "access": {*BASE, "org"},
+    "signatures": {*BASE, "org", "notifications"},
     "dossiers": SHARED,
     "feedback": {*SHARED, "dossiers"},
     "surveys": {*SHARED, "dossiers"},
+    "payments": {*SHARED, "dossiers"},
+    "queueing": {*SHARED, "dossiers", "surveys"},
     "reports": {*SHARED, "dossiers", "feedback", "surveys"},
+    "documents": {*SHARED, "dossiers"},
     "demo": DOMAIN,
     "office": DOMAIN,
     "portal": DOMAIN,
     "api": DOMAIN,
+    "ops": DOMAIN,
 }
 #: The project's own glue, which wires everything together.
 PROJECT = {"settings", "urls", "wsgi", "asgi", "__main__", "context_processors", "formats"}

@@ -27,10 +27,20 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 — 127.0.0.1 only
+        with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 — 127.0.0.1 only
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as answer:
         return answer.code, answer.read().decode()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if gunicorn's graceful stop outlasts 20 s on a busy machine."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _serve(env: dict[str, str]):
@@ -51,7 +61,7 @@ def _serve(env: dict[str, str]):
     return proc, base
 
 
-def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
+def test_readyz_answers_503_when_the_database_is_gone_and_healthz_stays_alive(tmp_path):
     env = {
         **os.environ,
         "MOTCUA_VAR_DIR": str(tmp_path),
@@ -59,12 +69,13 @@ def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
     }
     proc, base = _serve(env)
     try:
-        status, body = _get(f"{base}/healthz")
+        status, body = _get(f"{base}/readyz")
         assert status == 503
-        assert json.loads(body)["database"] == "unreachable"
+        assert json.loads(body)["database"]["state"] == "unreachable"
+        assert "database: unreachable" in json.loads(body)["reason"]
+        assert _get(f"{base}/healthz")[0] == 200  # liveness: the process itself answers
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        _stop(proc)
 
 
 def test_the_server_serves_a_migrated_sqlite_database(tmp_path):
@@ -80,8 +91,7 @@ def test_the_server_serves_a_migrated_sqlite_database(tmp_path):
         assert status == 200 and "Đăng nhập" in body
         assert _get(f"{base}/static/motcua/site.css")[0] == 200
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        _stop(proc)
 
 
 def test_serve_runs_the_web_server_and_the_worker_and_stops_both(tmp_path):
@@ -100,7 +110,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(tmp_path):
     )
     seen: list[str] = []
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine boots Django slowly
         assert serve.stdout is not None
         while time.monotonic() < deadline:
             line = serve.stdout.readline()

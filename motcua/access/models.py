@@ -21,6 +21,12 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    #: A fingerprint of the owner's password hash when the token was issued: a password change
+    #: makes every older token fail (like Django's sessions).
+    password_mark = models.CharField(max_length=64, blank=True, default="")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    #: The last four characters of the plain token, to tell one's tokens apart on the staff page.
+    hint = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name = _("mã truy cập API")
@@ -54,6 +60,21 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.scope}:{self.key}"
+
+
+class RateLimitBucket(models.Model):
+    """One row per rate-limit bucket, locked while an attempt is claimed (`services.claim`), so
+    that concurrent attempts of one bucket are counted one after the other and never more than
+    the limit are let through, whatever the number of processes."""
+
+    name = models.CharField(_("nhóm đếm"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("khóa do thử sai nhiều lần")
+        verbose_name_plural = _("khóa do thử sai nhiều lần")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RateLimitHit(models.Model):

@@ -27,10 +27,12 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from motcua.access.models import ApiToken, IdempotencyRecord, RateLimitHit
+from motcua.access.models import ApiToken, IdempotencyRecord, RateLimitBucket, RateLimitHit
 from motcua.core.errors import InvalidInput
 from motcua.org.models import Staff
 
@@ -48,28 +50,84 @@ def token_lifetime() -> timedelta:
     return timedelta(hours=float(getattr(settings, "MOTCUA_API_TOKEN_HOURS", 12)))
 
 
+def password_mark(staff: Staff) -> str:
+    """A keyed fingerprint of the staff member's password hash: it changes with the password."""
+    return salted_hmac("motcua.access.token", staff.password, algorithm="sha256").hexdigest()
+
+
+def _mark_matches(staff: Staff, mark: str) -> bool:
+    """Whether ``mark`` was made from the current password (with SECRET_KEY or a fallback)."""
+    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        expected = salted_hmac(
+            "motcua.access.token", staff.password, secret=key, algorithm="sha256"
+        ).hexdigest()
+        if secrets.compare_digest(expected, mark):
+            return True
+    return False
+
+
 def issue_token(*, staff: Staff, now: datetime | None = None) -> tuple[str, datetime]:
     """A new bearer token for ``staff`` and its expiry; the plain token is never stored."""
     now = now or timezone.now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + token_lifetime()
-    ApiToken.objects.create(staff=staff, token_hash=_sha256(token), expires_at=expires_at)
+    ApiToken.objects.create(
+        staff=staff,
+        token_hash=_sha256(token),
+        expires_at=expires_at,
+        password_mark=password_mark(staff),
+        hint=token[-4:],
+    )
     return token, expires_at
 
 
-def staff_for_token(token: str, *, now: datetime | None = None) -> Staff | None:
-    """The active staff member a valid, unexpired token belongs to, else None."""
+def _token_row(token: str, now: datetime) -> ApiToken | None:
     if not token or len(token) > 200:
         return None
-    now = now or timezone.now()
     row = (
         ApiToken.objects.select_related("staff")
-        .filter(token_hash=_sha256(token), expires_at__gt=now)
+        .filter(token_hash=_sha256(token), expires_at__gt=now, revoked_at__isnull=True)
         .first()
     )
-    if row is None or not row.staff.is_active:
+    if row is None or not row.staff.is_active or not _mark_matches(row.staff, row.password_mark):
         return None
-    return row.staff
+    return row
+
+
+def staff_for_token(token: str, *, now: datetime | None = None) -> Staff | None:
+    """The active staff member a valid, unexpired, unrevoked token belongs to, issued since the
+    last change of their password; else None."""
+    row = _token_row(token, now or timezone.now())
+    return row.staff if row is not None else None
+
+
+@transaction.atomic
+def revoke_token(*, token: str, now: datetime | None = None) -> bool:
+    """Revoke the (valid) bearer token ``token``; False when it was not valid."""
+    now = now or timezone.now()
+    row = _token_row(token, now)
+    if row is None:
+        return False
+    return bool(ApiToken.objects.filter(pk=row.pk, revoked_at__isnull=True).update(revoked_at=now))
+
+
+@transaction.atomic
+def revoke_token_of(*, staff: Staff, token_id: int, now: datetime | None = None) -> bool:
+    """Revoke one of ``staff``'s own tokens by its id (the staff page); False when there is no
+    such live token of theirs."""
+    now = now or timezone.now()
+    return bool(
+        ApiToken.objects.filter(
+            pk=token_id, staff=staff, revoked_at__isnull=True, expires_at__gt=now
+        ).update(revoked_at=now)
+    )
+
+
+def live_tokens_of(staff: Staff, *, now: datetime | None = None) -> list[ApiToken]:
+    """The staff member's tokens that still open the API, newest first."""
+    now = now or timezone.now()
+    rows = ApiToken.objects.filter(staff=staff, revoked_at__isnull=True, expires_at__gt=now)
+    return [r for r in rows.order_by("-created_at", "-pk") if _mark_matches(staff, r.password_mark)]
 
 
 # -------------------------------------------------------------------------------- rate limits
@@ -84,6 +142,13 @@ class Limit:
 LOGIN_PER_USER = Limit(5, timedelta(minutes=15))
 LOGIN_PER_CLIENT = Limit(20, timedelta(minutes=15))
 LOOKUP_MISSES_PER_CLIENT = Limit(20, timedelta(minutes=10))
+#: Online submissions (the public API and the portal) per client address and per session.
+SUBMISSIONS_PER_CLIENT = Limit(10, timedelta(hours=1))
+SUBMISSIONS_PER_SESSION = Limit(5, timedelta(hours=1))
+#: Posts of the portal's form that store chosen files, per client address and per session (the
+#: files wait in staging until submitted or swept; documents caps them per session too).
+STAGING_PER_CLIENT = Limit(20, timedelta(hours=1))
+STAGING_PER_SESSION = Limit(10, timedelta(hours=1))
 
 
 def retry_after(bucket: str, limit: Limit, *, now: datetime | None = None) -> int | None:
@@ -110,6 +175,78 @@ def forget_attempts(bucket: str) -> None:
     RateLimitHit.objects.filter(bucket=bucket).delete()
 
 
+class Throttled(Exception):
+    """A bucket is over its limit; ``retry_after_seconds`` until one of its attempts leaves it."""
+
+    def __init__(self, retry_after_seconds: int, bucket: str) -> None:
+        super().__init__(bucket)
+        self.retry_after_seconds = retry_after_seconds
+        self.bucket = bucket
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Attempts counted by `claim` before the work they guard; `release` un-counts them (an
+    attempt that turned out well, e.g. the right password, is not a failure)."""
+
+    hit_ids: tuple[int, ...]
+
+    def release(self) -> None:
+        RateLimitHit.objects.filter(pk__in=self.hit_ids).delete()
+
+
+def _lock_bucket(name: str) -> None:
+    for _attempt in range(3):  # the nightly purge may delete an idle bucket in between
+        RateLimitBucket.objects.get_or_create(name=name)
+        if RateLimitBucket.objects.select_for_update().filter(name=name).first() is not None:
+            return
+
+
+def claim(*buckets: tuple[str, Limit], now: datetime | None = None) -> Claim:
+    """Count one attempt in each bucket BEFORE the attempt is evaluated, atomically: under a row
+    lock of each bucket (in a fixed order), refuse with `Throttled` when any bucket is at its
+    limit, else record the attempts. However many processes try at once, at most ``attempts``
+    of a bucket get through per window."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        for name, _limit in sorted(buckets, key=lambda b: b[0]):
+            _lock_bucket(name)
+        for name, limit in buckets:
+            wait = retry_after(name, limit, now=now)
+            if wait is not None:
+                raise Throttled(wait, name)
+        ids = []
+        for name, limit in buckets:
+            RateLimitHit.objects.filter(bucket=name, at__lte=now - limit.window).delete()
+            ids.append(RateLimitHit.objects.create(bucket=name, at=now).pk)
+    return Claim(tuple(ids))
+
+
+@transaction.atomic
+def unlock(*, bucket: str) -> int:
+    """Forget every counted attempt of ``bucket`` (the administrator's unlock); how many."""
+    _lock_bucket(bucket)
+    deleted, _ = RateLimitHit.objects.filter(bucket=bucket).delete()
+    return deleted
+
+
+def count_miss(bucket: str, limit: Limit, *, now: datetime | None = None) -> int | None:
+    """Count one miss (a wrong look-up secret, an unknown code) in ``bucket`` atomically; None
+    when it was under the limit (answer the miss), else the seconds to wait (answer 429). Every
+    answered miss is counted under the bucket's lock: 50 simultaneous guesses get at most
+    ``limit.attempts`` answers."""
+    try:
+        claim((bucket, limit), now=now)
+    except Throttled as refused:
+        return refused.retry_after_seconds
+    return None
+
+
+def wait_message(seconds: int) -> str:
+    """When to try again, for a person: "… sau 7 phút"."""
+    return _("Hãy thử lại sau %(n)s phút.") % {"n": max(1, (seconds + 59) // 60)}
+
+
 # ------------------------------------------------------------------------------------ upkeep
 #: An expired token is kept this long (who held which token, for an inquiry), then deleted.
 KEEP_EXPIRED_TOKENS = timedelta(days=30)
@@ -124,6 +261,8 @@ def purge_access_rows(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     tokens, _ = ApiToken.objects.filter(expires_at__lt=now - KEEP_EXPIRED_TOKENS).delete()
     attempts, _ = RateLimitHit.objects.filter(at__lt=now - KEEP_COUNTED_ATTEMPTS).delete()
+    counted = RateLimitHit.objects.filter(bucket=OuterRef("name"))
+    RateLimitBucket.objects.filter(~Exists(counted)).delete()  # an idle bucket is made again
     return {"tokens": tokens, "attempts": attempts}
 
 

@@ -28,15 +28,11 @@ from ninja.security import HttpBearer
 from pydantic import Field as PydanticField
 
 from motcua.access import services as access
+from motcua.access.login import login_wait
 from motcua.api.dossiers import Input, local
 from motcua.api.problems import Problem, problem
 
 router = Router(tags=["auth"])
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client as the rate limits know it: the address the server sees (REMOTE_ADDR)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 class BearerToken(HttpBearer):
@@ -69,10 +65,10 @@ class TokenOut(Schema):
 
 
 def _too_many(seconds: int) -> HttpResponse:
-    minutes = max(1, (seconds + 59) // 60)
+    refused = _("Đăng nhập sai quá nhiều lần.")
     return problem(
         429,
-        _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(n)s phút.") % {"n": minutes},
+        f"{refused} {access.wait_message(seconds)}",
         "too_many_attempts",
         headers={"Retry-After": str(seconds)},
     )
@@ -85,26 +81,37 @@ def _too_many(seconds: int) -> HttpResponse:
     summary="Exchange a username and password for a bearer token",
 )
 def token(request: HttpRequest, payload: TokenIn) -> Any:
+    """The same login limits as the staff page and the admin (`motcua.access.login`)."""
     now = timezone.now()
-    user_bucket = f"login:user:{payload.username.lower()}"
-    client_bucket = f"login:client:{client_address(request)}"
-    for bucket, limit in (
-        (user_bucket, access.LOGIN_PER_USER),
-        (client_bucket, access.LOGIN_PER_CLIENT),
-    ):
-        wait = access.retry_after(bucket, limit, now=now)
-        if wait is not None:
-            return _too_many(wait)
     staff = authenticate(request, username=payload.username, password=payload.password)
+    wait = login_wait(request)
+    if wait is not None:
+        return _too_many(wait)
     if staff is None or not staff.is_active:
-        access.count_attempt(user_bucket, access.LOGIN_PER_USER, now=now)
-        access.count_attempt(client_bucket, access.LOGIN_PER_CLIENT, now=now)
         return problem(
             401,
             _("Sai tên đăng nhập hoặc mật khẩu."),
             "invalid_credentials",
             headers={"WWW-Authenticate": 'Bearer realm="motcua"'},
         )
-    access.forget_attempts(user_bucket)
     plain, expires_at = access.issue_token(staff=staff, now=now)  # type: ignore[arg-type]
     return TokenOut(token=plain, expires_at=local(expires_at))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/token/revoke",
+    auth=None,
+    response={204: None, 401: Problem},
+    summary="Revoke the bearer token this request is sent with",
+)
+def revoke(request: HttpRequest) -> Any:
+    """The token's owner ends it now (API.md, additions); a password change ends all older ones."""
+    scheme, _sep, plain = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not access.revoke_token(token=plain.strip()):
+        return problem(
+            401,
+            _("Thiếu mã truy cập hợp lệ (Authorization: Bearer …)."),
+            "unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="motcua"'},
+        )
+    return HttpResponse(status=204)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,6 @@ from pydantic import Field as PydanticField
 from motcua.access import services as access
 from motcua.api.problems import Problem
 from motcua.api.schemas import Paging
-from motcua.core.errors import InvalidInput
 from motcua.dossiers import policy, services
 from motcua.dossiers.errors import DossierNotFound
 from motcua.dossiers.models import (
@@ -37,6 +37,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.official_forms import render_form_pdf
 from motcua.dossiers.rules import mask_name
+from motcua.dossiers.search import search_dossiers
 from motcua.dossiers.selectors import (
     actor_facts,
     dossier_is_overdue,
@@ -49,6 +50,9 @@ from motcua.dossiers.selectors import (
 )
 from motcua.org.models import Staff
 from motcua.org.requests import actor_of
+from motcua.payments.services import fix_amount_due
+from motcua.reports.attribution import control_sheet_extra
+from motcua.reports.forecast import StepFigures
 
 router = Router(tags=["dossiers"])
 
@@ -205,6 +209,12 @@ class DossierFilters(Input):
     )
     received_from: date | None = PydanticField(None, description="local date, inclusive")
     received_to: date | None = PydanticField(None, description="local date, inclusive")
+    q: str | None = PydanticField(
+        None,
+        max_length=200,
+        description="the code, the applicant's name (with or without diacritics, any case), "
+        "the ID number or the phone; results ranked, best first",
+    )
 
 
 # ------------------------------------------------------------------------------------ output
@@ -238,6 +248,13 @@ class StepOut(Schema):
     finished_at: datetime | None
     timeliness: TimelinessName | None
     overdue: bool
+    overtime_working_hours: Decimal = PydanticField(
+        Decimal(0), description="working hours past the step's own budget (0 when on time)"
+    )
+    late_risk: float | None = PydanticField(
+        None, description="open step: probability 0.0–1.0 that it finishes late"
+    )
+    late_risk_reason: str | None = None
 
 
 class ApologyOut(Schema):
@@ -324,7 +341,12 @@ class DossierPage(Schema):
     items: list[DossierItem]
 
 
-def step_out(s: DossierStep, now: datetime) -> StepOut:
+def step_out(
+    s: DossierStep, now: datetime, figures: StepFigures | None = None, procedure_code: str = ""
+) -> StepOut:
+    over, risk, reason = (figures or StepFigures(now)).of(
+        s, procedure_code=procedure_code or s.dossier.procedure.code
+    )
     return StepOut(
         id=s.pk,
         order=s.order,
@@ -342,6 +364,9 @@ def step_out(s: DossierStep, now: datetime) -> StepOut:
         finished_at=local(s.finished_at),
         timeliness=s.timeliness or None,  # type: ignore[arg-type]
         overdue=step_is_overdue(s, now),
+        overtime_working_hours=over,
+        late_risk=risk,
+        late_risk_reason=reason,
     )
 
 
@@ -403,13 +428,15 @@ def _item_fields(
     steps: Sequence[DossierStep] | None = None,
     apologies: Sequence[Apology] | None = None,
     open_request: bool | None = None,
+    figures: StepFigures | None = None,
 ) -> dict[str, Any]:
     """The fields of a dossier's item as ``viewer`` may see them; its steps and apologies from
-    ``d``'s (prefetched) managers unless given."""
+    ``d``'s (prefetched) managers unless given; ``figures`` shared by the items of one page."""
     steps = list(d.steps.all()) if steps is None else steps
     apologies = list(d.apologies.all()) if apologies is None else apologies
     current = next((s for s in steps if s.status in OPEN_STEP_STATUSES), None)
     facts = facts_of(d, steps=steps, apologies=apologies, open_request=open_request)
+    figures = figures or StepFigures(now)
     return {
         "code": d.code,
         "procedure": ProcedureRef(code=d.procedure.code, name=d.procedure.name),
@@ -432,15 +459,19 @@ def _item_fields(
         "extension_used": d.extension_used,
         "lookup_secret": secret,
         "applicant": _applicant_out(d, viewer),
-        "current_step": step_out(current, now) if current is not None else None,
-        "steps": [step_out(s, now) for s in steps],
+        "current_step": (
+            step_out(current, now, figures, d.procedure.code) if current is not None else None
+        ),
+        "steps": [step_out(s, now, figures, d.procedure.code) for s in steps],
         "apologies": [apology_out(x) for x in apologies],
         "allowed_actions": policy.allowed(facts, viewer, now=now),
     }
 
 
-def dossier_item(d: Dossier, now: datetime, viewer: policy.Actor) -> DossierItem:
-    return DossierItem(**_item_fields(d, now, None, viewer))
+def dossier_item(
+    d: Dossier, now: datetime, viewer: policy.Actor, figures: StepFigures | None = None
+) -> DossierItem:
+    return DossierItem(**_item_fields(d, now, None, viewer, figures=figures))
 
 
 def dossier_out(
@@ -531,8 +562,9 @@ def create_dossier(
 ) -> Status[DossierOut]:
     staff = actor_of(request)
 
+    @transaction.atomic
     def create() -> services.Created:
-        return services.receive_dossier(
+        created = services.receive_dossier(
             actor=staff,
             procedure_code=payload.procedure,
             unit_code=payload.unit,
@@ -544,6 +576,9 @@ def create_dossier(
             received_at=payload.received_at,
             received_at_reason=payload.received_at_reason,
         )
+        # the amount due is fixed at reception
+        fix_amount_due(dossier_id=created.dossier.pk, actor=staff)
+        return created
 
     created = create_dossier_once(
         create, key=idempotency_key, scope=f"staff:{staff.pk}", payload=payload
@@ -563,13 +598,9 @@ def dossiers(
         if filters.assignee == "me":
             assignee = staff
         else:
-            found = Staff.objects.filter(username=filters.assignee).first()
-            if found is None:
-                raise InvalidInput(
-                    _("Không có cán bộ với tên đăng nhập %(user)s.") % {"user": filters.assignee},
-                    field="assignee",
-                )
-            assignee = found
+            # An unknown username lists nothing, like a colleague with no step: the list never
+            # tells whether an account exists.
+            assignee = Staff.objects.filter(username=filters.assignee).first() or Staff(pk=0)
     now = timezone.now()
     qs = list_dossiers(
         staff,
@@ -582,10 +613,14 @@ def dossiers(
         received_to=filters.received_to,
         now=now,
     )
+    if filters.q is not None and filters.q.strip():
+        qs = search_dossiers(staff, filters.q, qs=qs)
     count = qs.count()
     viewer = actor_facts(staff)
-    page = with_details(qs, events=False)[paging.offset : paging.offset + paging.limit]
-    return DossierPage(count=count, items=[dossier_item(d, now, viewer) for d in page])
+    page = list(with_details(qs, events=False)[paging.offset : paging.offset + paging.limit])
+    figures = StepFigures(now)  # one history and one set of calendars for the whole page
+    figures.forecaster.prepare([s for d in page for s in d.steps.all()])
+    return DossierPage(count=count, items=[dossier_item(d, now, viewer, figures) for d in page])
 
 
 @router.get("/{code}", response={200: DossierOut, 401: Problem, 404: Problem})
@@ -702,7 +737,7 @@ def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
 
 @router.get(
     "/{code}/forms/{form}",
-    response=answers({200: None}, 401, 404, 409),
+    response=answers({200: None}, 401, 404, 409, 422),
     summary="An official form of the dossier as PDF (Mẫu 01–04, the process control sheet)",
     openapi_extra={
         "responses": {
@@ -715,7 +750,7 @@ def stop(request: HttpRequest, code: str, payload: ReasonIn) -> DossierOut:
 )
 def form_pdf(request: HttpRequest, code: str, form: str, id: int | None = None) -> HttpResponse:
     dossier = get_dossier_for(actor_of(request), code, personal=True)
-    content = render_form_pdf(dossier, form, item_id=id)
+    content = render_form_pdf(dossier, form, item_id=id, extra=control_sheet_extra(dossier, form))
     answer = HttpResponse(content, content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
     return answer

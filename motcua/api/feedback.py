@@ -540,24 +540,22 @@ def published_feedback(request: HttpRequest, paging: Query[Paging]) -> Published
     return PublishedPage(count=count, items=items)
 
 
-@public_router.get(
-    "/{feedback_id}",
-    auth=None,
-    response={200: PublicFeedbackOut, 404: Problem, 422: Problem, 429: Problem},
-)
-def lookup_feedback(
-    request: HttpRequest,
-    feedback_id: int = FeedbackId,
-    secret: str = Query(..., max_length=40, description="the secret given on submission"),
-) -> object:
-    """The citizen's own item: status and answer. A wrong secret answers like an unknown id."""
+class FeedbackSecretIn(Schema):
+    secret: str = PydanticField(..., max_length=40, description="the secret given on submission")
+
+
+def _lookup_feedback(request: HttpRequest, feedback_id: int, secret: str) -> object:
+    """The citizen's own item: status and answer. A wrong secret answers like an unknown id;
+    every miss is counted (checked and counted under one lock), 429 past the limit."""
     bucket = f"lookup-miss:{client_address(request)}"
     blocked = throttle.is_blocked(bucket, limit=throttle.lookup_limit())
     if not blocked.allowed:
         return too_many(blocked.retry_after_seconds)
     item = selectors.get_feedback_by_secret(feedback_id, secret)
     if item is None:
-        throttle.hit(bucket, limit=throttle.lookup_limit())
+        counted = throttle.hit(bucket, limit=throttle.lookup_limit())
+        if not counted.allowed:
+            return too_many(counted.retry_after_seconds)
         return problem(
             404,
             _("Không có phản ánh số %(id)s với mã tra cứu này; hãy kiểm tra lại cả hai.")
@@ -577,6 +575,33 @@ def lookup_feedback(
         answered_at=_local(item.answered_at) if show_answer else None,
         published=item.published,
     )
+
+
+@public_router.post(
+    "/{feedback_id}/lookup",
+    auth=None,
+    response={200: PublicFeedbackOut, 404: Problem, 422: Problem, 429: Problem},
+    summary="Look one's complaint up, the secret in the body (never in the URL)",
+)
+def lookup_feedback_by_post(
+    request: HttpRequest, payload: FeedbackSecretIn, feedback_id: int = FeedbackId
+) -> object:
+    return _lookup_feedback(request, feedback_id, payload.secret)
+
+
+@public_router.get(
+    "/{feedback_id}",
+    auth=None,
+    response={200: PublicFeedbackOut, 404: Problem, 422: Problem, 429: Problem},
+    summary="Look one's complaint up (kept for existing clients: prefer POST …/lookup)",
+)
+def lookup_feedback(
+    request: HttpRequest,
+    feedback_id: int = FeedbackId,
+    secret: str = Query(..., max_length=40, description="the secret given on submission"),
+) -> object:
+    """The secret in the query string: logs scrub it (`motcua.access.logs`)."""
+    return _lookup_feedback(request, feedback_id, secret)
 
 
 @focal_points_router.get("", auth=None, response={200: FocalPointPage, 404: Problem, 422: Problem})

@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from motcua.api.feedback import client_address
+from motcua.core import bounds
 from motcua.core.errors import DomainError
 from motcua.feedback import rules, services, throttle
 from motcua.feedback.models import CATEGORY_DESCRIPTIONS, Category, Channel, Feedback, Status
@@ -342,9 +343,9 @@ def _parse_time(name: str, raw: str) -> datetime:
     if match:  # an unencoded "+07:00" arrives as " 07:00"
         value = f"{match.group(1)}+{match.group(2)}"
     try:
-        if len(value) == 10:  # a date alone: midnight in Vietnam
-            return timezone.make_aware(datetime.fromisoformat(value))
         parsed = datetime.fromisoformat(value)
+        if len(value) == 10:  # a date alone: midnight in Vietnam
+            parsed = timezone.make_aware(parsed)
     except ValueError:
         raise Open311Error(
             400,
@@ -357,7 +358,18 @@ def _parse_time(name: str, raw: str) -> datetime:
             _("%(name)s phải có múi giờ (Z hoặc +07:00), ví dụ 2026-03-01T00:00:00+07:00.")
             % {"name": name},
         )
+    if not bounds.in_range(parsed):
+        raise Open311Error(
+            400,
+            _("%(name)s phải nằm trong khoảng %(range)s.")
+            % {"name": name, "range": bounds.range_text()},
+        )
     return parsed
+
+
+def _is_id(text: str) -> bool:
+    """ASCII digits only: "²".isdigit() is true, but int("²") fails."""
+    return text.isascii() and text.isdigit()
 
 
 def _csv(request: HttpRequest, name: str) -> list[str]:
@@ -371,7 +383,7 @@ def _query(request: HttpRequest) -> QuerySet[Feedback]:
     qs = _public_requests()
     ids = _csv(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
-        wanted = [int(i) for i in ids[:MAX_RESULTS] if i.isdigit() and 0 < int(i) <= MAX_ID]
+        wanted = [int(i) for i in ids[:MAX_RESULTS] if _is_id(i) and 0 < int(i) <= MAX_ID]
         return qs.filter(pk__in=wanted).order_by("-received_at", "-pk")
     codes = _csv(request, "service_code")
     if codes:
@@ -551,7 +563,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_request(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
     """GET Service Request: one request, in the same list document as GET Service Requests."""
     item = None
-    if request_id.isdigit() and 0 < int(request_id) <= MAX_ID:
+    if _is_id(request_id) and 0 < int(request_id) <= MAX_ID:
         item = _public_requests().filter(pk=int(request_id)).first()
     if item is None:
         raise Open311Error(404, _("Không có yêu cầu số %(id)s.") % {"id": request_id[:40]})

@@ -17,6 +17,7 @@ TITLES = {
     404: "Không tìm thấy",
     405: "Phương thức không được hỗ trợ",
     409: "Không thực hiện được ở trạng thái hiện tại",
+    413: "Nội dung quá lớn",
     422: "Dữ liệu không hợp lệ",
     429: "Quá nhiều yêu cầu",
 }

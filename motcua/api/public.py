@@ -14,6 +14,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import Field as PydanticField
 
 from motcua.access import services as access
-from motcua.api.auth import client_address
+from motcua.access.login import client_address
+from motcua.access.selectors import idempotency_key_used
 from motcua.api.dossiers import (
     DossierBase,
     Input,
@@ -43,6 +45,7 @@ from motcua.dossiers.selectors import (
     public_lookup_row,
     save_public_snapshot,
 )
+from motcua.payments.services import fix_amount_due
 from motcua.surveys.services import rate_dossier
 
 router = Router(tags=["public"])
@@ -96,16 +99,37 @@ class PublicDossier(Schema):
 @router.post(
     "/dossiers",
     auth=None,
-    response={201: SubmissionOut, 400: Problem, 422: Problem},
+    response={201: SubmissionOut, 400: Problem, 422: Problem, 429: Problem},
     summary="Submit a dossier online",
 )
 def submit(
     request: HttpRequest,
     payload: SubmissionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # noqa: B008
-) -> Status[SubmissionOut]:
+) -> Any:
+    """At most `access.SUBMISSIONS_PER_CLIENT` new dossiers per client address (a retry with a
+    used Idempotency-Key is not a new one): the desk's waiting list is not a spam box."""
+    replay = idempotency_key is not None and idempotency_key_used(
+        kind="dossier", scope="public", key=idempotency_key
+    )
+    if not replay:
+        try:
+            access.claim(
+                (f"submit:client:{client_address(request)}", access.SUBMISSIONS_PER_CLIENT)
+            )
+        except access.Throttled as refused:
+            return problem(
+                429,
+                _("Có quá nhiều hồ sơ nộp từ địa chỉ này.")
+                + " "
+                + access.wait_message(refused.retry_after_seconds),
+                "too_many_submissions",
+                headers={"Retry-After": str(refused.retry_after_seconds)},
+            )
+
+    @transaction.atomic
     def create() -> services.Created:
-        return services.submit_online(
+        created = services.submit_online(
             procedure_code=payload.procedure,
             unit_code=payload.unit,
             applicant=applicant_data(payload.applicant),
@@ -113,6 +137,9 @@ def submit(
             documents=document_data(payload.documents),
             note=payload.note,
         )
+        # the amount due is fixed at submission
+        fix_amount_due(dossier_id=created.dossier.pk, actor=None)
+        return created
 
     created = create_dossier_once(create, key=idempotency_key, scope="public", payload=payload)
     return Status(
@@ -152,43 +179,65 @@ def _public(d: Dossier) -> PublicDossier:
     )
 
 
+class SecretIn(Input):
+    secret: str = PydanticField(..., max_length=64, description="the look-up secret")
+
+
+@router.post(
+    "/dossiers/{code}/lookup",
+    auth=None,
+    response={200: PublicDossier, 404: Problem, 422: Problem, 429: Problem},
+    summary="Look a dossier up by its code, the secret in the body (never in the URL)",
+)
+def lookup_by_post(request: HttpRequest, code: str, payload: SecretIn) -> Any:
+    return _lookup(request, code, payload.secret)
+
+
 @router.get(
     "/dossiers/{code}",
     auth=None,
     response={200: PublicDossier, 404: Problem, 422: Problem, 429: Problem},
-    summary="Look a dossier up by its code and secret",
+    summary="Look a dossier up by its code and secret (kept for existing clients: prefer POST)",
 )
 def lookup(request: HttpRequest, code: str, query: Query[LookupQuery]) -> Any:
+    """The secret in the query string: logs scrub it (`motcua.access.logs`)."""
+    return _lookup(request, code, query.secret)
+
+
+def _lookup(request: HttpRequest, code: str, secret: str) -> Any:
     """One query when the dossier's snapshot is current (`selectors.public_lookup_row`): the
     answer is the stored JSON with the procedure and the unit read live. A snapshot older than
-    the dossier's last event is rebuilt from the models first."""
+    the dossier's last event is rebuilt from the models first. A miss is counted under the
+    bucket's lock (`access.count_miss`): past the limit, 429 instead of 404."""
     now = timezone.now()
     bucket = _bucket(request)
     limit = access.LOOKUP_MISSES_PER_CLIENT
     row = public_lookup_row(code[:64], bucket=bucket, since=now - limit.window)
     if row.misses >= limit.attempts:
         return _too_many(bucket, now)
-    if (
-        row.dossier_id is None
-        or len(code) > 64
-        or not _matches(row.secret_hash, code, query.secret)
-    ):
-        access.count_attempt(bucket, limit, now=now)
-        return _not_found()
+    if row.dossier_id is None or len(code) > 64 or not _matches(row.secret_hash, row.code, secret):
+        return _missed(bucket, now)
     body = row.snapshot
     if body is None or row.snapshot_event_id != row.last_event_id:
-        body = _snapshot(code, row.last_event_id)
+        body = _snapshot(row.code, row.last_event_id)
         if body is None:  # deleted in between
             return _not_found()
     live = json.dumps(
         {
-            "code": code,
+            "code": row.code,
             "procedure": {"code": row.procedure_code, "name": row.procedure_name},
             "unit": row.unit_code,
             "unit_name": row.unit_name,
         }
     )
     return HttpResponse(f"{live[:-1]}, {body[1:]}", content_type="application/json; charset=utf-8")
+
+
+def _missed(bucket: str, now: datetime) -> HttpResponse:
+    """A wrong secret or an unknown code: counted; 404, or 429 once the limit is reached."""
+    if access.count_miss(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now) is not None:
+        return _too_many(bucket, now)
+    return _not_found()
 
 
 #: The fields of PublicDossier read live at every look-up rather than kept in the snapshot.
@@ -238,9 +287,8 @@ def _verified(request: HttpRequest, code: str, secret: str) -> Dossier | HttpRes
         return _too_many(bucket, now)
     dossier = get_public_dossier(code) if len(code) <= 64 else None
     expected = dossier.lookup_secret_hash if dossier is not None else ""
-    if dossier is None or not _matches(expected, code, secret):
-        access.count_attempt(bucket, access.LOOKUP_MISSES_PER_CLIENT, now=now)
-        return _not_found()
+    if dossier is None or not _matches(expected, dossier.code, secret):
+        return _missed(bucket, now)
     return dossier
 
 

@@ -387,3 +387,120 @@ def satisfaction_stats(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, An
 
 
 assert set(FIGURES) <= set(StatsRow.model_fields)  # noqa: S101 - the schema lists every figure
+
+
+# ------------------------------------------------------------------ accountability (issue 22)
+class OvertimeIn(PeriodIn):
+    group_by: Literal["unit", "officer", "procedure", "step"] = "unit"
+
+
+class OvertimeRowOut(Schema):
+    key: str
+    name: str
+    late_steps: int
+    overtime_working_hours: float = PydanticField(description="sum, working hours (8 a day)")
+    dossiers_late: int = PydanticField(description="distinct dossiers with a late step")
+
+
+class OvertimeStats(Schema):
+    from_: date = PydanticField(alias="from")
+    to: date
+    unit: str | None
+    group_by: str
+    items: list[OvertimeRowOut]
+    total: OvertimeRowOut
+
+
+def _overtime(request: HttpRequest, q: OvertimeIn) -> Any:
+    from motcua.reports.attribution import overtime_report
+
+    period = _period(q)
+    _unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
+    return overtime_report(
+        period=period, unit_ids=unit_ids, group_by=q.group_by, now=timezone.now()
+    )
+
+
+@router.get(
+    "/overtime",
+    response={200: OvertimeStats, **ERRORS},
+    summary="Who consumed the time: late steps and overtime per group",
+    description="The late steps whose own due fell in the period (finished after it, or still "
+    "open past it), per unit, officer, procedure or procedure step: how many, the working hours "
+    "past each step's own budget, and the dossiers concerned. Definitions: "
+    "`motcua.reports.attribution`.",
+    by_alias=True,
+)
+def overtime_stats(request: HttpRequest, q: Query[OvertimeIn]) -> dict[str, Any]:
+    result = _overtime(request, q)
+    return {
+        "from": result.period.start,
+        "to": result.period.end,
+        "unit": q.unit,
+        "group_by": result.group_by,
+        "items": [r.as_dict() for r in result.rows],
+        "total": result.total.as_dict(),
+    }
+
+
+@router.get(
+    "/overtime.xlsx",
+    response=ERRORS,
+    summary="Late steps and overtime as an Excel workbook",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The groups and every late step with its dossier",
+                "content": {xlsx.CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def overtime_stats_xlsx(request: HttpRequest, q: Query[OvertimeIn]) -> HttpResponse:
+    from motcua.reports.accountability_xlsx import overtime_workbook
+
+    result = _overtime(request, q)
+    answer = HttpResponse(overtime_workbook(result), content_type=xlsx.CONTENT_TYPE)
+    name = f"cham-muon-{result.period.start:%Y%m%d}-{result.period.end:%Y%m%d}.xlsx"
+    answer["Content-Disposition"] = f'attachment; filename="{name}"'
+    return answer
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    points: int
+    value: float | None = PydanticField(description="percentage; null: no data in MotCua")
+    numerator: int | None
+    denominator: int | None
+    formula: str
+
+
+class GroupOut(Schema):
+    code: str
+    name: str
+    weight: int
+    score: float | None = PydanticField(description="null: no indicator of the group has data")
+    indicators: list[IndicatorOut]
+
+
+class Board766(Schema):
+    groups: list[GroupOut]
+    total: float
+    max_available: int = PydanticField(description="points of the indicators that have data")
+
+
+@router.get(
+    "/766",
+    response={200: Board766, **ERRORS},
+    summary="The Decision 766 board",
+    description="The five groups of Decision 766/QĐ-TTg with their weights (sum 100) and every "
+    "indicator MotCua can compute; `null` where MotCua has no data. Formulas: "
+    "`motcua.reports.board766`.",
+)
+def board_766(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, Any]:
+    from motcua.reports.board766 import board
+
+    period = _period(q)
+    _unit, unit_ids = quality.unit_scope(actor_of(request), q.unit)
+    return board(period=period, unit_ids=unit_ids, now=timezone.now()).as_dict()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureStep
+from motcua.catalog.rules import matched_words
+from motcua.core.text import fold
 from motcua.org.models import Unit
 
 
@@ -65,6 +67,26 @@ def list_procedures(
         qs = qs.filter(units=unit)
     if field_code:
         qs = qs.filter(field__code=field_code)
+    qs = qs.prefetch_related("documents", _steps(), "units")
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    return qs.prefetch_related("documents", _steps(), "units").order_by("name", "code")
+        return _ranked(qs, q)
+    return qs.order_by("name", "code")
+
+
+#: Query words kept for a procedure search (a pasted paragraph is not a search).
+MAX_QUERY_WORDS = 12
+
+
+def _ranked(qs: QuerySet[Procedure], q: str) -> QuerySet[Procedure]:
+    """``qs`` reduced to the procedures matching at least one word of ``q`` (folded: with or
+    without diacritics, any case, "đ" as "d"), most matched words first, then by name. The
+    catalog in force is a few thousand rows at most: names are folded here, in one query."""
+    words = fold(q).split()[:MAX_QUERY_WORDS]
+    scored = []
+    for pk, name, code in qs.values_list("pk", "name", "code"):
+        n = matched_words(words, fold(f"{name} {code}").split())
+        if n:
+            scored.append((-n, fold(name), code, pk))
+    order = [pk for *_, pk in sorted(scored)]
+    rank = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(order)), default=Value(0))
+    return qs.filter(pk__in=order).order_by(rank) if order else qs.none()

@@ -27,6 +27,7 @@ from motcua.catalog.models import GreenLaneGroup, Procedure
 from motcua.catalog.selectors import in_force
 from motcua.core.errors import DomainError
 from motcua.core.progress import progress
+from motcua.documents.services import add_document
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierStep, StepStatus
 from motcua.org.models import Membership, Role, Staff, Unit
@@ -183,6 +184,31 @@ def _open_step(dossier: Dossier) -> DossierStep | None:
     )
 
 
+#: A one-page PDF, the demo's stand-in for a citizen's scan.
+DEMO_PDF = (
+    b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n/Type /Pages\n"
+    b"/Count 1\n/Kids [ 4 0 R ]\n>>\nendobj\n3 0 obj\n<<\n/Type /Catalog\n/Pages 2 0 R\n>>\nendobj\n"
+    b"4 0 obj\n<<\n/Type /Page\n/Resources <<\n>>\n/MediaBox [ 0.0 0.0 100 100 ]\n/Parent 2 0 R\n>>\n"
+    b"endobj\nxref\n0 5\n0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n"
+    b"0000000113 00000 n \n0000000162 00000 n \ntrailer\n<<\n/Size 5\n/Root 3 0 R\n/Info 1 0 R\n>>\n"
+    b"startxref\n256\n%%EOF\n"
+)
+
+
+def _attach_scans(dossier: Dossier, procedure: Procedure) -> None:
+    """An online demo dossier carries a file for each mandatory paper, as the portal stores."""
+    for paper in procedure.documents.all():
+        if paper.mandatory:
+            add_document(
+                dossier_id=dossier.pk,
+                data=DEMO_PDF,
+                name=f"giay-to-{paper.pk}.pdf",
+                kind="submitted",
+                source="online",
+                paper_id=paper.pk,
+            )
+
+
 def _play(
     world: _World, unit: Unit, procedure: Procedure, report: HistoryReport, made: list[int]
 ) -> None:
@@ -205,6 +231,7 @@ def _play(
         )
         dossier = created.dossier
         made.append(dossier.pk)
+        _attach_scans(dossier, procedure)
         at = world.later(unit, max(at, submitted), rng.uniform(0.2, 3))
         if rng.random() < 0.04:
             services.refuse_dossier(

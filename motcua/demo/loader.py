@@ -14,6 +14,7 @@ from motcua.catalog.models import Field, Procedure
 from motcua.catalog.services import DocumentSpec, ProcedureSpec, StepSpec, create_procedure
 from motcua.core.progress import progress
 from motcua.demo import data
+from motcua.demo.floor import load_demo_floor
 from motcua.org import services as org_services
 from motcua.org.models import FocalPoint, Membership, Role, Staff, Unit
 
@@ -187,6 +188,8 @@ def load_demo_city(*, stream: TextIO | None = None) -> LoadReport:
     _load_staff(report, units, stream)
     _load_focal_points(report, units)
     _load_catalog(report, units, stream)
+    if data.DEMO_WARD in units and (made := load_demo_floor(units[data.DEMO_WARD])):
+        report.add("floor rows", made)
     return report
 
 
@@ -203,3 +206,18 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             )
             rows.append((row["username"], row["full_name"], roles))
     return rows
+
+
+def unit_accounts() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """Every demo unit with its staff: (unit code, unit name, [(username, full name, roles)]),
+    in the order of the units — what `motcua demo` prints after the named accounts."""
+    by_unit: dict[str, list[tuple[str, str, str]]] = {}
+    for row in data.STAFF:
+        roles: dict[str, list[str]] = {}
+        for code, role in row["memberships"]:
+            roles.setdefault(code, []).append(str(Role(role).label))
+        for code, labels in roles.items():
+            by_unit.setdefault(code, []).append(
+                (row["username"], row["full_name"], ", ".join(labels))
+            )
+    return [(u["code"], u["name"], by_unit[u["code"]]) for u in data.UNITS if u["code"] in by_unit]

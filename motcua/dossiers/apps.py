@@ -17,3 +17,14 @@ class DossiersConfig(AppConfig):
         from motcua.notifications.channels import register_attachment_renderer
 
         register_attachment_renderer("dossier_form")(render_attachment)
+
+        # The leader's signature of an apology may be a task (token, phone): its two halves.
+        from motcua.dossiers.services.apologies import (
+            complete_apology_signature,
+            prepare_apology_signature,
+        )
+        from motcua.signatures.services import register_signing
+
+        register_signing(
+            "apology", prepare=prepare_apology_signature, complete=complete_apology_signature
+        )

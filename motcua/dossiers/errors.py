@@ -88,3 +88,10 @@ class MissingPapers(InvalidInput):
     """A mandatory paper of the procedure is not among those handed in."""
 
     code = "missing_papers"
+
+
+class PapersWithoutFiles(DomainError):
+    """Acceptance of an online dossier: a mandatory paper has no file (a check registered with
+    `dossiers.services.intake.register_acceptance_check`, by the documents app)."""
+
+    code = "papers_without_files"

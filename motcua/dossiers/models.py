@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
@@ -104,6 +105,9 @@ class Dossier(models.Model):
 
     lookup_nonce = models.CharField(max_length=32, editable=False)
     lookup_secret_hash = models.CharField(max_length=64, editable=False)
+    #: The code, the applicant's name, ID number and phone, folded (`dossiers.search`): what the
+    #: staff's search box matches. Indexed (a trigram GIN index on PostgreSQL).
+    search_text = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     received_by = models.ForeignKey(
         Staff,
@@ -124,6 +128,8 @@ class Dossier(models.Model):
             models.Index(fields=("unit", "ready_at"), name="dossier_unit_ready"),
             models.Index(fields=("unit", "status", "due_at"), name="dossier_unit_status_due"),
             models.Index(fields=("status", "due_at"), name="dossier_status_due"),
+            # The look-up by code in any case (finding 8 of issue 19).
+            models.Index(Upper("code"), name="dossier_code_upper"),
         ]
 
     def __str__(self) -> str:

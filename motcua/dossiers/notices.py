@@ -4,8 +4,13 @@ event. Each has a dedupe key: a notice is written once per fact, whoever calls t
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
+
+from django.utils import timezone
 
 from motcua.dossiers.models import Apology, Dossier, SupplementRequest
 from motcua.notifications import defaults
@@ -18,6 +23,13 @@ from motcua.notifications.services import (
     queue_message,
     site_url,
 )
+
+
+def lookup_link(code: str) -> str:
+    """The portal's look-up page with ``code`` filled in (never the secret: servers log URLs),
+    absolute under the public base URL (`MOTCUA_SITE_URL`); "" when none is configured."""
+    base = site_url("portal:lookup")
+    return f"{base}?{urlencode({'ma': code})}" if base else ""
 
 
 def dossier_context(dossier: Dossier) -> dict[str, Any]:
@@ -33,7 +45,7 @@ def dossier_context(dossier: Dossier) -> dict[str, Any]:
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
         "original_due_at": getattr(dossier, "original_due_at", None),
-        "lookup_url": site_url("portal:dossier", dossier.code),
+        "lookup_url": lookup_link(dossier.code),
         "office_url": site_url("office:dossier", dossier.code),
     }
 
@@ -70,11 +82,17 @@ def notify_applicant(
     )
 
 
-def notify_receipt(*, dossier: Dossier) -> Message:
-    """Mẫu 01 in words: the dossier was received; its code and appointment."""
+def notify_receipt(*, dossier: Dossier, secret: str = "", now: datetime | None = None) -> Message:
+    """Mẫu 01 in words: the dossier was received; its code, look-up secret and appointment (an
+    appointment already past — a dossier entered late — is not announced as one)."""
+    due_at = dossier.due_at
     return notify_applicant(
         dossier=dossier,
         template_code=defaults.DOSSIER_RECEIVED,
+        context={
+            "secret": secret,
+            "due_past": due_at is not None and due_at <= (now or timezone.now()),
+        },
         dedupe_key=f"{defaults.DOSSIER_RECEIVED}:{dossier.pk}",
     )
 
@@ -93,13 +111,25 @@ def notify_supplement_request(*, dossier: Dossier, request: SupplementRequest) -
     )
 
 
-def notify_apology(*, dossier: Dossier, apology: Apology) -> Message:
+def notify_apology(
+    *, dossier: Dossier, apology: Apology, signed_pdf: bytes | None = None
+) -> Message:
     """Mẫu 04: the signed apology and, when it moved the appointment, the new date; by email the
-    form goes along as a PDF when a renderer "dossier_form" is registered (channels.py)."""
+    form goes along as a PDF: EXACTLY the stored signed bytes when given (kept in the outbox
+    row, so that any worker on any machine sends them unchanged), else rendered by
+    "dossier_form" (channels.py)."""
     extended = bool(apology.extension_applied)
     signer = apology.signed_by
     attachments: list[dict[str, Any]] = []
-    if has_attachment_renderer("dossier_form"):
+    if signed_pdf is not None:
+        attachments.append(
+            {
+                "filename": f"mau-04-thu-xin-loi-{dossier.code}.pdf",
+                "mimetype": "application/pdf",
+                "content_b64": base64.b64encode(signed_pdf).decode("ascii"),
+            }
+        )
+    elif has_attachment_renderer("dossier_form"):
         attachments.append(
             {
                 "filename": f"mau-04-thu-xin-loi-{dossier.code}.pdf",
@@ -125,10 +155,17 @@ def notify_apology(*, dossier: Dossier, apology: Apology) -> Message:
 
 
 def notify_result_ready(*, dossier: Dossier) -> Message:
-    """The result (or the notice that the dossier is not eligible) is ready to collect."""
+    """The result (or the notice that the dossier is not eligible) is ready to collect; when
+    an electronic copy of the result was issued (a ``result`` file of the dossier), the notice
+    says it can be downloaded from the look-up."""
+    electronic = dossier.files.filter(kind="result").exists()  # type: ignore[attr-defined]
     return notify_applicant(
         dossier=dossier,
         template_code=defaults.DOSSIER_READY,
-        context={"ready_at": dossier.ready_at, "outcome": dossier.get_outcome_display()},
+        context={
+            "ready_at": dossier.ready_at,
+            "outcome": dossier.get_outcome_display(),
+            "electronic_result": electronic,
+        },
         dedupe_key=f"{defaults.DOSSIER_READY}:{dossier.pk}:{instant_key(dossier.ready_at)}",
     )

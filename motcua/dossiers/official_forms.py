@@ -23,6 +23,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,11 +40,24 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.dossiers.notices import lookup_link
 from motcua.dossiers.selectors import with_details
+from motcua.dossiers.services.common import lookup_secret_of
 from motcua.org.models import Staff, Unit
+from motcua.signatures.models import Kind as SignedKind
+from motcua.signatures.services import (
+    new_verify_code,
+    register_signed,
+    seal_of_unit,
+    sign_pdf,
+    signed_file_bytes,
+    signed_file_for,
+)
 
 # WeasyPrint reports each rendering step at INFO; a server has no use for them.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+logger = logging.getLogger("motcua.dossiers.forms")
 
 FORMS = ("receipt", "supplement-request", "refusal", "apology", "control-sheet")
 
@@ -157,7 +171,11 @@ def form_context(dossier: Dossier, form: str, *, item_id: int | None = None) -> 
                 _("Hồ sơ %(code)s chưa được tiếp nhận nên chưa có Giấy tiếp nhận (Mẫu 01).")
                 % {"code": dossier.code}
             )
-        ctx["qr"] = qr_data_uri(dossier.code)
+        # The QR code is a link to the look-up page with the code filled in; the secret is
+        # printed beside it, never put in the link (servers log URLs).
+        ctx["lookup_url"] = lookup_link(dossier.code)
+        ctx["qr"] = qr_data_uri(ctx["lookup_url"] or dossier.code)
+        ctx["secret"] = lookup_secret_of(dossier)
         ctx["received_by"] = dossier.received_by
         return ctx
     if form == "supplement-request":
@@ -295,13 +313,73 @@ TEMPLATES = {
 }
 
 
-def render_form_pdf(dossier: Dossier, form: str, *, item_id: int | None = None) -> bytes:
+def render_form_pdf(
+    dossier: Dossier,
+    form: str,
+    *,
+    item_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
     """The PDF of ``form`` for ``dossier`` (see the module's doc). ``item_id`` picks one
     supplement request or apology (default: the latest). Raises UnknownForm (404) or
     FormNotAvailable (409) with a sentence a person can act on. Pass a dossier read with
     ``with_details`` to keep the queries few."""
     ctx = form_context(dossier, form, item_id=item_id)
+    ctx.update(extra or {})  # what a layer above adds (the control sheet's attribution line)
+    if form == "apology" and not ctx["draft"]:
+        # A signed letter is never rendered again: the stored signed bytes are the letter.
+        stored = signed_file_for(SignedKind.APOLOGY, ctx["apology"].pk)
+        if stored is not None:
+            return signed_file_bytes(signed_file_id=stored.pk)
+    if form == "receipt":
+        return _receipt_pdf(dossier, ctx)
     return _render(TEMPLATES[form], ctx)
+
+
+def _receipt_pdf(dossier: Dossier, ctx: dict[str, Any]) -> bytes:
+    """Mẫu 01 as issued. When the unit has a seal key (``unit:<code>``) the first rendering is
+    sealed (PAdES, in the receiving officer's column), stored and registered, and every later
+    request gets exactly those bytes; without a seal it is rendered each time, unsigned. A seal
+    that fails (token absent, service down) does not stop the desk: the receipt is issued
+    unsigned and the failure logged, as the fee receipts do."""
+    stored = signed_file_for(SignedKind.RECEIPT, dossier.pk)
+    if stored is not None:
+        return signed_file_bytes(signed_file_id=stored.pk)
+    seal = seal_of_unit(dossier.unit)
+    if seal is None:
+        return _render(TEMPLATES["receipt"], ctx)
+    pdf = _render(TEMPLATES["receipt"], {**ctx, "to_sign": True})
+    code = new_verify_code()
+    try:
+        signed = sign_pdf(pdf, signer=seal, box="chu-ky", verify_code=code)
+    except DomainError as exc:
+        logger.warning("sealing the receipt of %s failed: %s", dossier.code, exc.code)
+        return pdf
+    with transaction.atomic():
+        register_signed(
+            pdf=signed,
+            code=code,
+            kind=SignedKind.RECEIPT,
+            signer_name=seal.name,
+            dossier_code=dossier.code,
+            subject_id=dossier.pk,
+        )
+    return signed
+
+
+def render_apology_to_sign(
+    *, dossier_id: int, apology_id: int, signer: Staff, at: datetime
+) -> bytes:
+    """Mẫu 04 as ``signer`` will sign it at ``at`` (the preview and the bytes that get signed):
+    no DRAFT watermark, the signer's name, an empty box ``id="chu-ky"`` for the signature."""
+    dossier = with_details(Dossier.objects.filter(pk=dossier_id)).get()
+    ctx = form_context(dossier, "apology", item_id=apology_id)
+    apology = ctx["apology"]
+    apology.signed_by = signer
+    apology.signed_at = at
+    ctx["draft"] = False
+    ctx["to_sign"] = True
+    return _render(TEMPLATES["apology"], ctx)
 
 
 # ------------------------------------------------------------------------------ at the desk

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,11 +41,11 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.org.models import Membership, Role, Staff, Unit
-from motcua.org.selectors import roles_of, supervised_unit_ids
+from motcua.org.selectors import current_memberships, roles_of, supervised_unit_ids
 
 
 def _my_unit_ids(staff: Staff) -> QuerySet[Membership, Any]:
-    return Membership.objects.filter(staff=staff, active=True, unit__active=True).values("unit_id")
+    return current_memberships().filter(staff=staff).values("unit_id")
 
 
 def _received_or_handled_in(units: Any) -> Q:
@@ -79,6 +80,14 @@ def dossiers_visible_to(staff: Staff) -> QuerySet[Dossier]:
     if supervised:
         q |= _received_or_handled_in(list(supervised))
     return Dossier.objects.filter(q)
+
+
+def personal_scope_q(staff: Staff) -> Q:
+    """The dossiers whose applicant's personal data ``staff`` may see, as a filter (the rule of
+    `may_see_personal_data` in SQL: the search matches a name or a number only there)."""
+    if staff.is_superuser:
+        return Q()
+    return _received_or_handled_in(_my_unit_ids(staff))
 
 
 def may_see_personal_data(actor: policy.Actor, dossier: Dossier) -> bool:
@@ -124,7 +133,12 @@ def get_dossier_for(staff: Staff, code: str, *, personal: bool = False) -> Dossi
     personal data), when they are not staff of the dossier's units."""
     dossier = None
     if "\x00" not in code:
-        dossier = with_details(dossiers_visible_to(staff)).filter(code=code).first()
+        dossier = (
+            with_details(dossiers_visible_to(staff))
+            .annotate(code_upper=Upper("code"))
+            .filter(code_upper=code.upper())
+            .first()
+        )
     if dossier is not None and personal and not may_see_personal_data(actor_facts(staff), dossier):
         dossier = None
     if dossier is None:
@@ -148,7 +162,8 @@ def get_public_dossier(code: str) -> Dossier | None:
                 queryset=Apology.objects.filter(status="signed").order_by("signed_at", "pk"),
             ),
         )
-        .filter(code=code)
+        .annotate(code_upper=Upper("code"))
+        .filter(code_upper=code.upper())
         .first()
     )
 
@@ -159,6 +174,7 @@ class PublicLookupRow:
 
     misses: int  # the client's counted misses inside the rate-limit window
     dossier_id: int | None  # None: no dossier has this code
+    code: str  # the code as stored (the look-up matches it in any case)
     secret_hash: str
     last_event_id: int | None
     snapshot_event_id: int | None  # None: no snapshot yet
@@ -183,9 +199,9 @@ def _public_lookup_sql() -> str:
         f" d.{q('id')}, d.{q('lookup_secret_hash')},"
         f" (SELECT MAX(e.{q('id')}) FROM {t(Event)} e WHERE e.{q('dossier_id')} = d.{q('id')}),"
         f" s.{q('event_id')}, s.{q('body')}, p.{q('code')}, p.{q('name')}, u.{q('code')},"
-        f" u.{q('name')}"
+        f" u.{q('name')}, d.{q('code')}"
         f" FROM (SELECT 1 AS {q('one')}) o"
-        f" LEFT JOIN {t(Dossier)} d ON d.{q('code')} = %s"
+        f" LEFT JOIN {t(Dossier)} d ON UPPER(d.{q('code')}) = %s"
         f" LEFT JOIN {t(PublicSnapshot)} s ON s.{q('dossier_id')} = d.{q('id')}"
         f" LEFT JOIN {t(Procedure)} p ON p.{q('id')} = d.{q('procedure_id')}"
         f" LEFT JOIN {t(Unit)} u ON u.{q('id')} = d.{q('unit_id')}"
@@ -199,7 +215,7 @@ def public_lookup_row(code: str, *, bucket: str, since: datetime) -> PublicLooku
     (bench/api.py measures it against a bare read)."""
     if "\x00" in code:
         code = ""
-    params = [bucket, connection.ops.adapt_datetimefield_value(since), code]
+    params = [bucket, connection.ops.adapt_datetimefield_value(since), code.upper()]
     if connection.vendor == "postgresql":
         # A server-side prepared statement: PostgreSQL plans this join once per connection.
         connection.ensure_connection()
@@ -223,6 +239,7 @@ def public_lookup_row(code: str, *, bucket: str, since: datetime) -> PublicLooku
         procedure_name=row[7] or "",
         unit_code=row[8] or "",
         unit_name=row[9] or "",
+        code=row[10] or "",
     )
 
 
@@ -291,10 +308,8 @@ def list_dossiers(
 def list_work(staff: Staff) -> QuerySet[DossierStep]:
     """The open steps the person may handle: assigned to them, or unassigned in a unit where
     they hold the step's role. Green lane first, then the nearest due."""
-    roles = Membership.objects.filter(
+    roles = current_memberships().filter(
         staff=staff,
-        active=True,
-        unit__active=True,
         unit_id=OuterRef("unit_id"),
         role=OuterRef("role"),
     )

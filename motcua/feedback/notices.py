@@ -5,6 +5,7 @@ feedback services inside their transaction."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from motcua.feedback.models import Feedback
 from motcua.notifications import defaults
@@ -16,6 +17,13 @@ from motcua.notifications.services import (
     queue_message,
     site_url,
 )
+
+
+def lookup_url(feedback_id: int) -> str:
+    """The portal page where the citizen follows the item: the link prefills its number, never
+    the secret (URLs end up in server logs); "" without a public base URL."""
+    base = site_url("portal:feedback_lookup")
+    return f"{base}?{urlencode({'so': feedback_id})}" if base else ""
 
 
 def feedback_context(feedback: Feedback) -> dict[str, Any]:
@@ -31,7 +39,7 @@ def feedback_context(feedback: Feedback) -> dict[str, Any]:
         "received_at": feedback.received_at,
         "respond_by": feedback.respond_by,
         "answer": feedback.answer,
-        "lookup_url": "",
+        "lookup_url": lookup_url(feedback.pk),
         "office_url": site_url("office:feedback_detail", feedback.pk),
     }
 

@@ -155,6 +155,13 @@ def ensure(action: str, f: FeedbackFacts) -> None:
     _RULES[action](f)
 
 
+def answer_shown_to_citizen(*, status: str, published: bool) -> bool:
+    """Whether the person who complained sees the answer when looking the item up (API and
+    portal): once it is published, or once the supervisor closed the item. An answer waiting for
+    the supervisor's check may still be returned to the unit, so it is not shown yet."""
+    return published or status == CLOSED
+
+
 def allowed(f: FeedbackFacts) -> list[str]:
     """The actions allowed now, in the order of :data:`ACTIONS`."""
     out: list[str] = []

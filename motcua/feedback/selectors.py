@@ -31,7 +31,7 @@ from motcua.feedback.models import (
     Status,
 )
 from motcua.org.models import FocalPoint, Role, Staff, Unit
-from motcua.org.selectors import subtree_ids, supervised_unit_ids, units_of
+from motcua.org.selectors import current_memberships, subtree_ids, supervised_unit_ids, units_of
 
 SUPERVISING_ROLES = (Role.SUPERVISOR,)
 INTAKE_ROLES = (Role.SUPERVISOR, Role.RECEPTIONIST)
@@ -119,7 +119,7 @@ def list_feedback(
     staff: Staff,
     *,
     now: datetime,
-    status: str | None = None,
+    status: str | Iterable[str] | None = None,
     overdue: bool | None = None,
     unit: Unit | None = None,
     channel: str | None = None,
@@ -131,8 +131,10 @@ def list_feedback(
     qs = feedback_visible_to(staff).select_related(
         "unit", "intake_unit", "concerned_unit", "entered_by", "dossier"
     )
-    if status:
+    if isinstance(status, str) and status:
         qs = qs.filter(status=status)
+    elif status:
+        qs = qs.filter(status__in=list(status))
     if overdue is True:
         qs = qs.filter(overdue_q(now))
     elif overdue is False:
@@ -222,9 +224,7 @@ def leader_of(unit: Unit) -> Staff | None:
     return (
         Staff.objects.filter(
             is_active=True,
-            memberships__unit=unit,
-            memberships__role=Role.LEADER,
-            memberships__active=True,
+            pk__in=current_memberships().filter(unit=unit, role=Role.LEADER).values("staff_id"),
         )
         .order_by("full_name", "pk")
         .first()
@@ -257,6 +257,11 @@ def get_feedback_by_secret(feedback_id: int, secret: str) -> Feedback | None:
     if not hmac.compare_digest(expected, feedback.secret_hash):
         return None
     return feedback
+
+
+def answer_shown_to_citizen(feedback: Feedback) -> bool:
+    """Whether the citizen's own look-up shows the answer (`policy.answer_shown_to_citizen`)."""
+    return policy.answer_shown_to_citizen(status=feedback.status, published=feedback.published)
 
 
 def list_public_focal_points(unit: Unit | None = None) -> QuerySet[FocalPoint]:

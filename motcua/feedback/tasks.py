@@ -7,6 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import periodic_task
 
+from motcua.core.periodic import once_per_period
 from motcua.core.tasks import with_db
 from motcua.feedback.sweeps import sweep_feedback_overdue
 
@@ -14,6 +15,7 @@ logger = logging.getLogger("motcua.feedback")
 
 
 @periodic_task(crontab(minute="*"), name="feedback.sweep_overdue")
+@once_per_period("feedback.sweep_overdue", "minute")
 @with_db
 def sweep_overdue_task() -> None:
     """Every minute: complaints past their respond-by time are escalated to their unit's leader,

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from motcua.access.services import Limit, count_attempt, retry_after
+from motcua.access.services import Limit, count_miss, retry_after
 
 DEFAULT_FEEDBACK_LIMIT = (10, 600)
 DEFAULT_LOOKUP_LIMIT = (20, 600)
@@ -42,6 +42,12 @@ def lookup_limit() -> tuple[int, int]:
     return _limit("MOTCUA_LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
 
 
+def lookup_key(address: str) -> str:
+    """The bucket of failed look-ups by secret from one client address: the API and the portal
+    count in the same bucket, so switching faces gives no extra guesses."""
+    return f"lookup-miss:{address or 'unknown'}"
+
+
 def _as_limit(limit: tuple[int, int]) -> Limit:
     return Limit(attempts=limit[0], window=timedelta(seconds=limit[1]))
 
@@ -49,11 +55,8 @@ def _as_limit(limit: tuple[int, int]) -> Limit:
 def hit(key: str, *, limit: tuple[int, int], now: datetime | None = None) -> Verdict:
     """Count one request of `key`, unless `key` already has `limit[0]` counted requests in the
     last `limit[1]` seconds: then it is refused (and not counted) until the oldest leaves."""
-    wait = retry_after(key, _as_limit(limit), now=now)
-    if wait is not None:
-        return Verdict(allowed=False, retry_after_seconds=wait)
-    count_attempt(key, _as_limit(limit), now=now)
-    return Verdict(allowed=True, retry_after_seconds=0)
+    wait = count_miss(key, _as_limit(limit), now=now)  # checked and counted under one lock
+    return Verdict(allowed=wait is None, retry_after_seconds=wait or 0)
 
 
 def is_blocked(key: str, *, limit: tuple[int, int], now: datetime | None = None) -> Verdict:

@@ -25,6 +25,11 @@ DOSSIER_OVERDUE = "dossier_overdue"
 APOLOGY_DRAFT_DUE = "apology_draft_due"
 FEEDBACK_OVERDUE = "feedback_overdue"
 TEST_NOTICE = "test_notice"
+# The counter floor (motcua.queueing): the booking code of an online booking.
+QUEUE_BOOKING_CONFIRMED = "queue_booking_confirmed"
+# Fees and receipts (motcua.payments).
+PAYMENT_RECEIVED = "payment_received"
+PAYMENT_CALLBACK_REFUSED = "payment_callback_refused"
 
 _WHEN = datetime(2026, 3, 9, 2, 30, tzinfo=UTC)  # 09:30 in Hanoi
 _DUE = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)  # 17:00 in Hanoi
@@ -56,7 +61,7 @@ _FEEDBACK_SAMPLE: dict[str, Any] = {
     "received_at": _WHEN,
     "respond_by": _DUE,
     "answer": "Phường đã trả kết quả ngày 10/03/2026 và xin lỗi ông vì sự chậm trễ.",
-    "lookup_url": "https://motcua.example.vn/phan-anh/PA-260309-0007",
+    "lookup_url": "https://motcua.example.vn/lien-he/phan-anh/theo-doi/?so=7",
     "office_url": "https://motcua.example.vn/can-bo/phan-anh/7",
 }
 
@@ -77,36 +82,89 @@ class DefaultTemplate:
 
 DEFAULTS: tuple[DefaultTemplate, ...] = (
     DefaultTemplate(
+        code=QUEUE_BOOKING_CONFIRMED,
+        name="Xác nhận đặt lịch tại Bộ phận Một cửa",
+        description=(
+            "Gửi người đặt lịch trực tuyến. Biến: code, unit, procedure, name, slot_start, "
+            "slot_end."
+        ),
+        subject_vi="[{{ unit }}] Mã đặt lịch {{ code }}",
+        body_vi=(
+            "Kính gửi {{ name }},\n\n"
+            "Ông/Bà đã đặt lịch làm thủ tục “{{ procedure }}” tại {{ unit }} lúc "
+            "{{ slot_start|date:'H:i' }}–{{ slot_end|date:'H:i' }} ngày "
+            "{{ slot_start|date:'d/m/Y' }}. Mã đặt lịch: {{ code }}.\n"
+            "Khi đến, hãy nhập mã tại máy lấy số trong khung giờ đã đặt để được gọi trước.\n\n"
+            "Trân trọng,\n{{ unit }}"
+        ),
+        short_vi=(
+            "{{ unit }}: ma dat lich {{ code }}, {{ slot_start|date:'H:i d/m/Y' }}. "
+            "Nhap ma tai may lay so khi den."
+        ),
+        subject_en="[{{ unit }}] Booking code {{ code }}",
+        body_en=(
+            "Dear {{ name }},\n\n"
+            "You booked “{{ procedure }}” at {{ unit }}, {{ slot_start|date:'H:i' }}–"
+            "{{ slot_end|date:'H:i, d/m/Y' }}. Booking code: {{ code }}.\n"
+            "Enter the code at the ticket kiosk within your slot to be called first.\n\n"
+            "Kind regards,\n{{ unit }}"
+        ),
+        short_en="{{ unit }}: booking {{ code }}, {{ slot_start|date:'H:i d/m/Y' }}.",
+        sample={
+            "code": "K7M2QX9P",
+            "unit": "UBND phường Hoàn Kiếm",
+            "procedure": "Đăng ký khai sinh",
+            "name": "Nguyễn Thị Lan",
+            "slot_start": _WHEN,
+            "slot_end": _WHEN,
+        },
+    ),
+    DefaultTemplate(
         code=DOSSIER_RECEIVED,
         name="Tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
         description=(
             "Gửi người nộp khi hồ sơ được tiếp nhận. Biến: code, procedure, unit, unit_address, "
-            "applicant_name, received_at, due_at, lookup_url."
+            "applicant_name, received_at, due_at, lookup_url, secret (mã tra cứu, khi nộp tại "
+            "quầy), due_past (hạn đã qua: hồ sơ nhập lùi)."
         ),
         subject_vi="[{{ unit }}] Đã tiếp nhận hồ sơ {{ code }}",
         body_vi=(
             "Kính gửi {{ applicant_name }},\n\n"
             "{{ unit }} đã tiếp nhận hồ sơ {{ code }} của Ông/Bà về thủ tục “{{ procedure }}” "
             "lúc {{ received_at|date:'H:i' }} ngày {{ received_at|date:'d/m/Y' }}.\n"
-            "Ngày hẹn trả kết quả: {{ due_at|date:'H:i' }} ngày {{ due_at|date:'d/m/Y' }}.\n\n"
+            "{% if due_past %}Thời hạn giải quyết đã hết lúc {{ due_at|date:'H:i' }} ngày "
+            "{{ due_at|date:'d/m/Y' }}; đơn vị sẽ thông báo thời gian trả kết quả.\n\n"
+            "{% else %}Ngày hẹn trả kết quả: {{ due_at|date:'H:i' }} ngày "
+            "{{ due_at|date:'d/m/Y' }}.\n\n{% endif %}"
             "Ông/Bà có thể tra cứu tình trạng hồ sơ bằng mã {{ code }}"
+            "{% if secret %} và mã tra cứu {{ secret }}{% endif %}"
             "{% if lookup_url %} tại {{ lookup_url }}{% endif %}.\n\n"
             "Trân trọng,\n{{ unit }}"
         ),
         short_vi=(
-            "{{ unit }}: da tiep nhan ho so {{ code }} ({{ procedure }}). "
-            "Hen tra ket qua {{ due_at|date:'H:i d/m/Y' }}."
+            "{{ unit }}: đã tiếp nhận hồ sơ {{ code }}"
+            "{% if secret %}, mã tra cứu {{ secret }}{% endif %}. "
+            "{% if due_past %}Đơn vị sẽ báo thời gian trả kết quả."
+            "{% else %}Hẹn trả kết quả {{ due_at|date:'H:i d/m/Y' }}.{% endif %}"
+            "{% if lookup_url %} Tra cứu: {{ lookup_url }}{% endif %}"
         ),
         subject_en="[{{ unit }}] Dossier {{ code }} received",
         body_en=(
             "Dear {{ applicant_name }},\n\n"
             "{{ unit }} received your dossier {{ code }} for “{{ procedure }}” at "
             "{{ received_at|date:'H:i, d/m/Y' }}.\n"
-            "Your result is due by {{ due_at|date:'H:i, d/m/Y' }}.\n\n"
-            "Follow it with the code {{ code }}{% if lookup_url %} at {{ lookup_url }}{% endif %}."
+            "{% if due_past %}Its time limit ended at {{ due_at|date:'H:i, d/m/Y' }}; the unit "
+            "will tell you when to collect the result.\n\n"
+            "{% else %}Your result is due by {{ due_at|date:'H:i, d/m/Y' }}.\n\n{% endif %}"
+            "Follow it with the code {{ code }}{% if secret %} and the secret {{ secret }}"
+            "{% endif %}{% if lookup_url %} at {{ lookup_url }}{% endif %}."
             "\n\nKind regards,\n{{ unit }}"
         ),
-        short_en="{{ unit }}: dossier {{ code }} received, due {{ due_at|date:'H:i d/m/Y' }}.",
+        short_en=(
+            "{{ unit }}: dossier {{ code }} received{% if secret %}, secret {{ secret }}"
+            "{% endif %}.{% if not due_past %} Due {{ due_at|date:'H:i d/m/Y' }}.{% endif %}"
+            "{% if lookup_url %} {{ lookup_url }}{% endif %}"
+        ),
         sample=_DOSSIER_SAMPLE,
     ),
     DefaultTemplate(
@@ -194,7 +252,8 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
         name="Thông báo đã có kết quả",
         description=(
             "Gửi người nộp khi hồ sơ có kết quả. Biến: như khi tiếp nhận, cùng ready_at, "
-            "outcome (Giải quyết / Không đủ điều kiện giải quyết)."
+            "outcome (Giải quyết / Không đủ điều kiện giải quyết), electronic_result (đã có bản "
+            "điện tử của kết quả để tải từ trang tra cứu)."
         ),
         subject_vi="[{{ unit }}] Hồ sơ {{ code }} đã có kết quả",
         body_vi=(
@@ -203,18 +262,31 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
             "{% if outcome %}: {{ outcome }}{% endif %}.\n"
             "Ông/Bà vui lòng nhận kết quả tại {{ unit }}"
             "{% if unit_address %} ({{ unit_address }}){% endif %}, mang theo giấy tờ tùy thân."
+            "{% if electronic_result %}\nBản điện tử của kết quả đã sẵn sàng: Ông/Bà tải về tại "
+            "trang tra cứu hồ sơ{% if lookup_url %} {{ lookup_url }}{% endif %} bằng mã hồ sơ "
+            "và mã tra cứu.{% endif %}"
             "\n\nTrân trọng,\n{{ unit }}"
         ),
-        short_vi="{{ unit }}: ho so {{ code }} da co ket qua. Moi Ong/Ba den nhan.",
+        short_vi=(
+            "{{ unit }}: ho so {{ code }} da co ket qua. Moi Ong/Ba den nhan."
+            "{% if electronic_result %} Ban dien tu: tai tai trang tra cuu ho so.{% endif %}"
+        ),
         subject_en="[{{ unit }}] Dossier {{ code }}: the result is ready",
         body_en=(
             "Dear {{ applicant_name }},\n\n"
             "The result of your dossier {{ code }} (“{{ procedure }}”) is ready"
             "{% if outcome %}: {{ outcome }}{% endif %}.\n"
             "Please collect it at {{ unit }}{% if unit_address %} ({{ unit_address }}){% endif %}"
-            ", bringing an identity document.\n\nKind regards,\n{{ unit }}"
+            ", bringing an identity document."
+            "{% if electronic_result %}\nThe electronic copy of the result is ready: download it "
+            "from the dossier look-up{% if lookup_url %} {{ lookup_url }}{% endif %} with the "
+            "dossier code and the look-up secret.{% endif %}"
+            "\n\nKind regards,\n{{ unit }}"
         ),
-        short_en="{{ unit }}: the result of dossier {{ code }} is ready.",
+        short_en=(
+            "{{ unit }}: the result of dossier {{ code }} is ready."
+            "{% if electronic_result %} Electronic copy: download it from the look-up.{% endif %}"
+        ),
         sample={**_DOSSIER_SAMPLE, "ready_at": _DUE, "outcome": "Giải quyết"},
     ),
     DefaultTemplate(
@@ -233,7 +305,10 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
             "{{ respond_by|date:'d/m/Y' }}.\n{% endif %}"
             "{% if lookup_url %}Theo dõi tại {{ lookup_url }}.\n{% endif %}\nTrân trọng."
         ),
-        short_vi="Da tiep nhan phan anh {{ code }}. Tra loi truoc {{ respond_by|date:'H:i d/m/Y' }}.",
+        short_vi=(
+            "Da tiep nhan phan anh {{ code }}. Tra loi truoc {{ respond_by|date:'H:i d/m/Y' }}."
+            "{% if lookup_url %} Theo doi: {{ lookup_url }}{% endif %}"
+        ),
         subject_en="Your feedback {{ code }} was received",
         body_en=(
             "Dear {{ citizen_name }},\n\nWe received your feedback “{{ title }}” ({{ code }}) at "
@@ -253,15 +328,21 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
         body_vi=(
             "Kính gửi {{ citizen_name }},\n\n"
             "Về phản ánh, kiến nghị “{{ title }}” (mã {{ code }}), {{ unit }} trả lời như sau:\n\n"
-            "{{ answer }}\n\nTrân trọng,\n{{ unit }}"
+            "{{ answer }}\n\n"
+            "{% if lookup_url %}Ông/Bà xem lại câu trả lời tại {{ lookup_url }} (nhập mã tra "
+            "cứu đã nhận khi gửi phản ánh).\n\n{% endif %}Trân trọng,\n{{ unit }}"
         ),
         short_vi="Phan anh {{ code }} da duoc tra loi. Xem tai {{ lookup_url|default:unit }}.",
         subject_en="Answer to your feedback {{ code }}",
         body_en=(
             "Dear {{ citizen_name }},\n\nAbout your feedback “{{ title }}” ({{ code }}), "
-            "{{ unit }} answers:\n\n{{ answer }}\n\nKind regards,\n{{ unit }}"
+            "{{ unit }} answers:\n\n{{ answer }}\n\n"
+            "{% if lookup_url %}See it again at {{ lookup_url }} (with the secret given when you "
+            "sent it).\n\n{% endif %}Kind regards,\n{{ unit }}"
         ),
-        short_en="Your feedback {{ code }} was answered.",
+        short_en=(
+            "Your feedback {{ code }} was answered.{% if lookup_url %} {{ lookup_url }}{% endif %}"
+        ),
         sample=_FEEDBACK_SAMPLE,
     ),
     DefaultTemplate(
@@ -391,6 +472,69 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
         ),
         short_en="Feedback {{ code }} is past its answer date.",
         sample=_FEEDBACK_SAMPLE,
+    ),
+    DefaultTemplate(
+        code=PAYMENT_RECEIVED,
+        name="Đã thanh toán phí, lệ phí và cấp biên lai",
+        description=(
+            "Gửi người nộp khi phí, lệ phí của hồ sơ đã được thanh toán. Biến: code, procedure, "
+            "unit, applicant_name, amount, receipt, lookup_url."
+        ),
+        subject_vi="[{{ unit }}] Đã thanh toán phí, lệ phí hồ sơ {{ code }}",
+        body_vi=(
+            "Kính gửi {{ applicant_name }},\n\n"
+            "{{ unit }} đã nhận {{ amount }} đồng phí, lệ phí của hồ sơ {{ code }} "
+            "(thủ tục “{{ procedure }}”) và cấp biên lai điện tử {{ receipt }}.\n"
+            "Ông/Bà có thể tải biên lai từ trang tra cứu hồ sơ"
+            "{% if lookup_url %} tại {{ lookup_url }}{% endif %}.\n\nTrân trọng,\n{{ unit }}"
+        ),
+        short_vi="{{ unit }}: da thanh toan {{ amount }} d ho so {{ code }}, bien lai {{ receipt }}.",
+        subject_en="[{{ unit }}] Fees of dossier {{ code }} paid",
+        body_en=(
+            "Dear {{ applicant_name }},\n\n"
+            "{{ unit }} received {{ amount }} VND in fees for dossier {{ code }} "
+            "(“{{ procedure }}”) and issued the electronic receipt {{ receipt }}.\n"
+            "Download it from the dossier's look-up page"
+            "{% if lookup_url %} at {{ lookup_url }}{% endif %}.\n\nKind regards,\n{{ unit }}"
+        ),
+        short_en="{{ unit }}: {{ amount }} VND paid for {{ code }}, receipt {{ receipt }}.",
+        sample={
+            **_DOSSIER_SAMPLE,
+            "amount": "15.000",
+            "receipt": "EBL01 26E 0000001",
+        },
+    ),
+    DefaultTemplate(
+        code=PAYMENT_CALLBACK_REFUSED,
+        name="Cảnh báo thông báo thanh toán bị từ chối",
+        description=(
+            "Gửi lãnh đạo đơn vị khi cổng thanh toán gửi một thông báo sai chữ ký hoặc sai số "
+            "tiền. Biến: recipient, gateway, order_id, reason, at."
+        ),
+        subject_vi="Cảnh báo: thông báo thanh toán {{ order_id }} bị từ chối",
+        body_vi=(
+            "Kính gửi {{ recipient }},\n\n"
+            "Lúc {{ at|date:'H:i d/m/Y' }} hệ thống nhận từ cổng thanh toán {{ gateway }} một "
+            "thông báo cho giao dịch {{ order_id }} và đã từ chối vì: {{ reason }}.\n"
+            "Không có khoản thu nào được ghi nhận. Đề nghị kiểm tra và đối soát với cổng "
+            "thanh toán."
+        ),
+        short_vi="Canh bao: thong bao thanh toan {{ order_id }} bi tu choi.",
+        subject_en="Alert: payment notice {{ order_id }} refused",
+        body_en=(
+            "Dear {{ recipient }},\n\n"
+            "At {{ at|date:'H:i, d/m/Y' }} the payment gateway {{ gateway }} sent a notice for "
+            "transaction {{ order_id }}; it was refused: {{ reason }}.\n"
+            "Nothing was recorded as paid. Please check it with the gateway."
+        ),
+        short_en="Alert: payment notice {{ order_id }} refused.",
+        sample={
+            "recipient": "Trần Văn Minh",
+            "gateway": "paygov",
+            "order_id": "TT-7F3A2B",
+            "reason": "chữ ký không hợp lệ",
+            "at": _WHEN,
+        },
     ),
     DefaultTemplate(
         code=TEST_NOTICE,

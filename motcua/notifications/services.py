@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.text import sms_text
 from motcua.notifications import defaults
 from motcua.notifications.channels import (
     DeliveryError,
@@ -237,7 +238,9 @@ def queue_message(
         template_code=template_code,
         language=language,
         subject=rendered.subject,
-        body=rendered.body if channel != Channel.SMS or not rendered.short else rendered.short,
+        # One rule per channel: an SMS is plain GSM-7 text (`sms_text`), e-mail and Zalo are
+        # full Vietnamese.
+        body=sms_text(rendered.short or rendered.body) if channel == Channel.SMS else rendered.body,
         attachments=[dict(a) for a in attachments],
         dossier_id=dossier_id,
         feedback_id=feedback_id,

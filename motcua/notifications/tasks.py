@@ -15,6 +15,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import on_startup, periodic_task, task
 
+from motcua.core.periodic import once_per_period
 from motcua.core.tasks import with_db
 from motcua.notifications import services
 
@@ -47,6 +48,7 @@ def recover_task() -> None:
 
 
 @periodic_task(crontab(minute="*"), name="notifications.sweep_stuck")
+@once_per_period("notifications.sweep_stuck", "minute")
 @with_db
 def sweep_stuck_task() -> None:
     """Every minute: messages whose worker died mid-send, or whose task the queue lost."""

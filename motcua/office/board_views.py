@@ -3,6 +3,7 @@ supervisor board across units. Figures are aggregate queries; lists are short an
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.dossiers import policy
-from motcua.dossiers.models import OPEN_STATUSES, Dossier, Status
+from motcua.dossiers.models import OPEN_STATUSES, OPEN_STEP_STATUSES, Dossier, DossierStep, Status
 from motcua.dossiers.selectors import (
     dossiers_supervised_by,
     facts_of,
@@ -25,6 +26,7 @@ from motcua.office.dossier_views import get_viewer
 from motcua.office.presenters import Calendars, dossier_clock
 from motcua.office.selectors import (
     UNIT_FIGURES,
+    assignable_staff,
     board_counts,
     board_counts_by_unit,
     count_waiting_apologies_by_unit,
@@ -35,6 +37,7 @@ from motcua.office.selectors import (
 )
 from motcua.org.models import Role, Unit
 from motcua.org.selectors import supervised_unit_ids
+from motcua.reports.forecast import at_risk_steps
 
 LIST_LIMIT = 30
 
@@ -81,6 +84,36 @@ def apologies(request: HttpRequest) -> HttpResponse:
     return render(request, "office/apologies.html", {"rows": rows})
 
 
+def _at_risk(viewer: Any, qs: Any, now: Any) -> list[dict[str, object]]:
+    """The open steps of the board's dossiers flagged by the forecast ("nguy cơ trễ hạn": due
+    within a working day, risk at least 50 %, `motcua.reports.forecast`), with who may take
+    them over; the head reassigns from here."""
+    candidates = list(
+        DossierStep.objects.filter(
+            dossier__in=qs,
+            status__in=OPEN_STEP_STATUSES,
+            counted=True,
+            due_at__gt=now,
+            due_at__lte=now + timedelta(days=5),  # a working day ahead is never further
+        )
+        .select_related("dossier__procedure", "unit", "assignee")
+        .order_by("due_at")[:200]
+    )
+    rows: list[dict[str, object]] = []
+    for step, risk in at_risk_steps(candidates, now=now)[:LIST_LIMIT]:
+        facts = facts_of(step.dossier)
+        can_assign = policy.ASSIGN in policy.allowed(facts, viewer.actor, now=now)
+        rows.append(
+            {
+                "step": step,
+                "risk": risk,
+                "percent": round(risk.late_risk * 100),
+                "assignees": assignable_staff(step) if can_assign else [],
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
@@ -121,6 +154,7 @@ def board(request: HttpRequest) -> HttpResponse:
         ]
     )
     ctx = {
+        "at_risk": _at_risk(viewer, qs, now),
         "unit": unit,
         "units": units,
         "counts": counts,

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import policy, services
-from motcua.dossiers.errors import DossierNotFound
+from motcua.dossiers.errors import ApologyRequired, DossierNotFound
 from motcua.dossiers.models import Dossier, StepStatus
 from motcua.dossiers.rules import mask_name
 from motcua.dossiers.selectors import (
@@ -53,6 +53,7 @@ from motcua.office.selectors import (
 )
 from motcua.org.models import Role, Staff
 from motcua.org.requests import actor_of
+from motcua.reports.attribution import dossier_attribution
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -198,6 +199,13 @@ def dossier_context(
     facts = facts_of(dossier)
     acts = allowed_actions(viewer, facts, now=now)
     gate = policy.gate(facts, now=now)
+    # "Hoàn thành bước" while the apology gate locks the step: shown disabled, with the
+    # policy's own reason (the service refuses for the same reason).
+    locked = (
+        policy.refusal(policy.COMPLETE_STEP, facts, viewer.actor, now=now)
+        if gate is not None and policy.COMPLETE_STEP not in acts.allowed
+        else None
+    )
     gate_leaders = (
         [s.get_full_name() for s in leaders_who_can_sign(dossier, step)]
         if gate is not None and step is not None
@@ -220,6 +228,7 @@ def dossier_context(
         "clock": dossier_clock(dossier, cals, now=now),
         "acts": acts,
         "gate": gate,
+        "complete_locked": str(locked) if isinstance(locked, ApologyRequired) else "",
         "gate_who": (
             (gate.step.assignee_name or Role(gate.step.role).label) if gate is not None else ""
         ),
@@ -241,6 +250,7 @@ def dossier_context(
             assignable_staff(step) if policy.ASSIGN in acts.allowed and step is not None else []
         ),
         "open_form": next(iter(given), ""),
+        "attribution": dossier_attribution(dossier, [s for s, _c in steps], now=now),
     }
 
 

@@ -20,12 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import DomainError
 from motcua.feedback import policy, selectors, services
-from motcua.feedback.models import Category, Channel, Feedback, Status
+from motcua.feedback.models import ASSIGNED_STATUSES, Category, Channel, Feedback, Status
 from motcua.org.models import Staff, Unit
 from motcua.org.requests import actor_of
 
 MAX_ID = 2**63 - 1
 PAGE_SIZE = 50
+#: The queue's filter for what waits for the responsible unit's answer (classified, forwarded).
+AWAITING_ANSWER = "awaiting_answer"
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
@@ -137,7 +139,11 @@ class PublishForm(forms.Form):
 class QueueFilters(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Trạng thái"),
-        choices=[("", gettext_lazy("Tất cả")), *Status.choices],
+        choices=[
+            ("", gettext_lazy("Tất cả")),
+            (AWAITING_ANSWER, gettext_lazy("Chờ đơn vị trả lời")),
+            *Status.choices,
+        ],
         required=False,
     )
     overdue = forms.ChoiceField(
@@ -149,6 +155,15 @@ class QueueFilters(forms.Form):
         ],
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A list to pick from, not a code to type; the queue's scope stays `list_feedback`'s.
+        self.fields["unit"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tất cả")),
+            *((u.code, f"{u.code} — {u.name}") for u in _units()),
+        ]
+
     channel = forms.ChoiceField(
         label=gettext_lazy("Kênh"),
         choices=[("", gettext_lazy("Tất cả")), *Channel.choices],
@@ -159,7 +174,11 @@ class QueueFilters(forms.Form):
         choices=[("", gettext_lazy("Tất cả")), *Category.choices],
         required=False,
     )
-    unit = forms.CharField(label=gettext_lazy("Mã đơn vị"), required=False, max_length=40)
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Đơn vị"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Không có đơn vị đang hoạt động mã này.")},
+    )
     green_lane = forms.BooleanField(
         label=gettext_lazy("Chỉ làn xanh"),
         required=False,
@@ -231,7 +250,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
                 filters.add_error("unit", _("Không có đơn vị đang hoạt động mã này."))
                 status = 400
         kwargs = {
-            "status": data["status"] or None,
+            "status": ASSIGNED_STATUSES
+            if data["status"] == AWAITING_ANSWER
+            else (data["status"] or None),
             "overdue": {"1": True, "0": False}.get(data["overdue"]),
             "channel": data["channel"] or None,
             "category": data["category"] or None,

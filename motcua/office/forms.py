@@ -56,13 +56,25 @@ class WorkFilterForm(forms.Form):
         _set_choices(self, "procedure", [("", _("Tất cả thủ tục")), *seen.items()])
 
 
+#: The deadline filter of a unit's list (the links of the staff home).
+DUE_OVERDUE, DUE_TODAY = "qua-han", "hom-nay"
+DUE_CHOICES = [("", _("Tất cả")), (DUE_OVERDUE, _("Quá hạn")), (DUE_TODAY, _("Đến hạn hôm nay"))]
+
+
 class UnitWorkFilterForm(WorkFilterForm):
+    q = forms.CharField(
+        label=_("Tìm hồ sơ (mã, họ tên, số định danh, điện thoại)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     unit = forms.ChoiceField(label=_("Đơn vị"), choices=[], required=False)
+    han = forms.ChoiceField(label=_("Thời hạn"), choices=DUE_CHOICES, required=False)
 
     def __init__(self, *args: Any, units: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         _set_choices(self, "unit", [(u.code, f"{u.name} ({u.code})") for u in units])
-        self.order_fields(["unit", "status", "procedure", "green_lane"])
+        self.order_fields(["q", "unit", "status", "han", "procedure", "green_lane"])
 
 
 # -------------------------------------------------------------------------------- reception

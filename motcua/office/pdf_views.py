@@ -17,6 +17,7 @@ from motcua.dossiers.official_forms import (
 from motcua.office.dossier_views import find_dossier, get_viewer
 from motcua.office.forms import LogbookForm
 from motcua.office.selectors import list_logbook, units_for
+from motcua.reports.attribution import control_sheet_extra
 
 
 def pdf_response(content: bytes, filename: str, *, download: bool = False) -> HttpResponse:
@@ -36,7 +37,9 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     except ValueError:
         raise Http404(_("Số phiếu không hợp lệ.")) from None
     try:
-        content = render_form_pdf(dossier, form, item_id=item_id)
+        content = render_form_pdf(
+            dossier, form, item_id=item_id, extra=control_sheet_extra(dossier, form)
+        )
     except UnknownForm as exc:
         raise Http404(exc.message) from exc
     except FormNotAvailable as exc:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +31,8 @@ from motcua.office.pdf_views import pdf_response
 from motcua.office.selectors import units_for
 from motcua.org.models import Role, Unit
 from motcua.org.requests import actor_of
+from motcua.payments.services import fix_amount_due
+from motcua.queueing.views import link_ticket_from_session
 
 SEARCH_LIMIT = 20
 
@@ -132,24 +135,33 @@ def reception(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     try:
-        created = services.receive_dossier(
-            actor=actor_of(request),
-            procedure_code=procedure.code,
-            unit_code=unit.code,
-            applicant=services.ApplicantData(
-                name=data["name"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                email=data["email"],
-                address=data["address"],
-            ),
-            channel=data["channel"],
-            green_lane_group=data["green_lane_group"],
-            documents=[services.DocumentData(name=n, copies=c) for n, c in form.chosen_documents()],
-            note=data["note"],
-            received_at=data["received_at"] if data["backdated"] else None,
-            received_at_reason=data["received_at_reason"] if data["backdated"] else "",
-        )
+        # the dossier and its amount due (with the exemption chosen) in one transaction
+        with transaction.atomic():
+            created = services.receive_dossier(
+                actor=actor_of(request),
+                procedure_code=procedure.code,
+                unit_code=unit.code,
+                applicant=services.ApplicantData(
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                ),
+                channel=data["channel"],
+                green_lane_group=data["green_lane_group"],
+                documents=[
+                    services.DocumentData(name=n, copies=c) for n, c in form.chosen_documents()
+                ],
+                note=data["note"],
+                received_at=data["received_at"] if data["backdated"] else None,
+                received_at_reason=data["received_at_reason"] if data["backdated"] else "",
+            )
+            fix_amount_due(
+                dossier_id=created.dossier.pk,
+                actor=actor_of(request),
+                exemption_code=request.POST.get("exemption", "")[:40],
+            )
     except DomainError as exc:
         if exc.field:
             field = exc.field.removeprefix("applicant.")
@@ -157,6 +169,7 @@ def reception(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, exc.message)
         return desk.page(procedure, form, status=exc.status, error=exc.message)
     dossier = created.dossier
+    link_ticket_from_session(request, dossier)  # received from a queue ticket (motcua.queueing)
     messages.success(
         request,
         _(

@@ -28,7 +28,8 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import actor_facts, dossiers_visible_to, overdue_q
-from motcua.org.models import Membership, Role, Staff, Unit
+from motcua.org.models import Role, Staff, Unit
+from motcua.org.selectors import current_memberships
 
 #: The statuses a work list shows by default: waiting for the desk, or in hand.
 WORK_STATUSES = (Status.SUBMITTED, *OPEN_STATUSES)
@@ -86,20 +87,25 @@ def list_waiting_apologies(viewer: Viewer) -> QuerySet[Apology]:
 
 def leaders_who_can_sign(dossier: Dossier, step: DossierStep) -> list[Staff]:
     """The leaders of the step's unit and of the receiving unit (who can open the gate)."""
-    ids = Membership.objects.filter(
-        unit_id__in={step.unit_id, dossier.unit_id},
-        role=Role.LEADER,
-        active=True,
-        staff__is_active=True,
-    ).values("staff_id")
+    ids = (
+        current_memberships()
+        .filter(
+            unit_id__in={step.unit_id, dossier.unit_id},
+            role=Role.LEADER,
+            staff__is_active=True,
+        )
+        .values("staff_id")
+    )
     return list(Staff.objects.filter(pk__in=ids).order_by("full_name", "username"))
 
 
 def assignable_staff(step: DossierStep) -> list[Staff]:
     """Who may be named for a step: the active holders of its role in its unit."""
-    ids = Membership.objects.filter(
-        unit_id=step.unit_id, role=step.role, active=True, staff__is_active=True
-    ).values("staff_id")
+    ids = (
+        current_memberships()
+        .filter(unit_id=step.unit_id, role=step.role, staff__is_active=True)
+        .values("staff_id")
+    )
     return list(Staff.objects.filter(pk__in=ids).order_by("full_name", "username"))
 
 

@@ -5,8 +5,10 @@ from motcua.office import (
     board_views,
     dossier_views,
     feedback_views,
+    payment_views,
     pdf_views,
     reception_views,
+    signing_views,
     views,
     work_views,
 )
@@ -36,6 +38,25 @@ urlpatterns = [
         )
     ],
     path("ho-so/<str:code>/mau/<slug:form>.pdf", pdf_views.form_pdf, name="form_pdf"),
+    # digital signatures (issue 16): preview, confirm, follow the signing request
+    path(
+        "ho-so/<str:code>/xin-loi/<int:apology_id>/ky-so/",
+        signing_views.sign_apology,
+        name="sign_apology_digitally",
+    ),
+    path(
+        "ho-so/<str:code>/xin-loi/<int:apology_id>/xem-truoc.pdf",
+        signing_views.apology_preview,
+        name="apology_preview",
+    ),
+    path("ky-so/<int:request_id>/", signing_views.signing_request, name="signing_request"),
+    # fees and receipts (issue 18)
+    path("ho-so/<str:code>/thu-phi/", payment_views.collect, name="payment_collect"),
+    path("bien-lai/<int:receipt_id>.pdf", payment_views.receipt_pdf, name="receipt_pdf"),
+    path("bien-lai/<int:receipt_id>.xml", payment_views.receipt_as_xml, name="receipt_xml"),
+    path("bien-lai/<int:receipt_id>/", payment_views.receipt_change, name="receipt_change"),
+    path("thanh-toan/<int:payment_id>/hoan-tra/", payment_views.refund, name="payment_refund"),
+    path("thu-phi/", payment_views.figures, name="payment_figures"),
     # reception at the desk
     path("tiep-nhan/", reception_views.reception, name="reception"),
     path("tiep-nhan/thu-tuc/", reception_views.procedure_search, name="procedure_search"),

@@ -4,6 +4,7 @@ are paginated, so a page is a bounded number of queries whatever the size of the
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.selectors import list_dossiers, list_work
+from motcua.dossiers.models import Dossier, DossierStep, Status
+from motcua.dossiers.search import search_dossiers
+from motcua.dossiers.selectors import list_dossiers, list_work, overdue_q
 from motcua.office.dossier_views import get_viewer, is_htmx
-from motcua.office.forms import UnitWorkFilterForm, WorkFilterForm
+from motcua.office.forms import DUE_OVERDUE, DUE_TODAY, UnitWorkFilterForm, WorkFilterForm
 from motcua.office.presenters import Calendars, dossier_clock, step_clock
 from motcua.office.selectors import WORK_STATUSES, list_procedures_of, units_for
+from motcua.org.models import Staff
 from motcua.org.requests import actor_of
 
 PAGE_SIZE = 50
@@ -78,10 +81,45 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return _worklist(request, _("Việc của tôi"), form=form, rows=rows, page=page, mine=True)
 
 
+def unit_dossiers(
+    staff: Staff,
+    *,
+    unit_code: str | None,
+    status: str = "",
+    procedure: str = "",
+    green: bool | None = None,
+    due: str = "",
+    q: str = "",
+    now: datetime,
+) -> QuerySet[Dossier]:
+    """The list of a unit's dossiers, filtered (the staff home counts with this same function,
+    so a count and the list its link opens agree). ``unit_code`` None: every unit of mine
+    (a search). ``due``: overdue, or due later today; a search ranks by `search_dossiers`."""
+    qs = list_dossiers(staff, unit_code=unit_code, green_lane=green, now=now)
+    qs = _status_filter(qs, status or ("all" if q else ""))
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if due == DUE_OVERDUE:
+        qs = qs.filter(overdue_q(now))
+    elif due == DUE_TODAY:
+        tomorrow = datetime.combine(
+            timezone.localdate(now) + timedelta(days=1),
+            time(0),
+            tzinfo=timezone.get_current_timezone(),
+        )
+        qs = qs.filter(
+            status__in=[Status.RECEIVED, Status.IN_PROGRESS], due_at__gte=now, due_at__lt=tomorrow
+        )
+    if q:
+        qs = search_dossiers(staff, q, qs=qs)
+    return qs
+
+
 @login_required
 @require_GET
 def unit_work(request: HttpRequest) -> HttpResponse:
-    """The dossiers of one of my units (received there, or with a step there)."""
+    """The dossiers of one of my units (received there, or with a step there); with a search,
+    of all my units unless one is chosen."""
     viewer = get_viewer(request)
     units = units_for(viewer)
     form = UnitWorkFilterForm(
@@ -90,30 +128,36 @@ def unit_work(request: HttpRequest) -> HttpResponse:
         procedures=list(list_procedures_of({u.pk for u in units})),
     )
     unit_code = units[0].code if units else None
-    qs: QuerySet[Dossier]
-    status = ""
-    procedure = ""
+    status = procedure = due = q = ""
     green: bool | None = None
     if form.is_bound:
         if not form.is_valid():
             if "unit" in form.errors:
                 raise Http404(_("Không có đơn vị này trong các đơn vị của bạn."))
         else:
-            unit_code = form.cleaned_data["unit"] or unit_code
-            status = form.cleaned_data["status"]
-            procedure = form.cleaned_data["procedure"]
-            if form.cleaned_data["green_lane"]:
-                green = form.cleaned_data["green_lane"] == "1"
-    if unit_code is None:
+            data = form.cleaned_data
+            q = data["q"].strip()
+            unit_code = data["unit"] or (None if q else unit_code)
+            status, procedure, due = data["status"], data["procedure"], data["han"]
+            if data["green_lane"]:
+                green = data["green_lane"] == "1"
+    now = timezone.now()
+    qs: QuerySet[Dossier]
+    if not units and not viewer.staff.is_superuser:
         qs = Dossier.objects.none()
     else:
-        qs = list_dossiers(actor_of(request), unit_code=unit_code, green_lane=green)
-        qs = _status_filter(qs, status)
-        if procedure:
-            qs = qs.filter(procedure__code=procedure)
+        qs = unit_dossiers(
+            actor_of(request),
+            unit_code=unit_code,
+            status=status,
+            procedure=procedure,
+            green=green,
+            due=due,
+            q=q,
+            now=now,
+        )
     qs = qs.select_related("procedure", "unit", "applicant")
     page = _page(request, qs)
-    now = timezone.now()
     cals = Calendars()
     rows = [
         {"dossier": d, "step": None, "clock": dossier_clock(d, cals, now=now)}

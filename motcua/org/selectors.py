@@ -3,34 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from motcua.org.models import FocalPoint, Membership, Role, Staff, Unit
 
 
+def in_force_q(on: date | None = None, *, prefix: str = "") -> Q:
+    """A role in force on ``on`` (today in Vietnam by default): active, and its dates
+    (``since_on``, ``until_on``, both inclusive, either open) around that day. ``prefix``
+    ("memberships__") filters through a relation, in ONE filter() call."""
+    on = on or timezone.localdate()
+    p = prefix
+    return (
+        Q(**{f"{p}active": True})
+        & (Q(**{f"{p}since_on__isnull": True}) | Q(**{f"{p}since_on__lte": on}))
+        & (Q(**{f"{p}until_on__isnull": True}) | Q(**{f"{p}until_on__gte": on}))
+    )
+
+
+def current_memberships(on: date | None = None) -> QuerySet[Membership]:
+    """Every role in force now, in an active unit: the one read of "who holds what" that every
+    role check and every scope starts from."""
+    return Membership.objects.filter(in_force_q(on), unit__active=True)
+
+
 def list_memberships(staff: Staff) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(staff=staff, active=True, unit__active=True)
+        current_memberships()
+        .filter(staff=staff)
         .select_related("unit")
         .order_by("unit__code", "role")
     )
 
 
 def units_of(staff: Staff, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
-    """Active units where the person holds an active role (any role, or one of `roles`)."""
-    memberships = Membership.objects.filter(staff=staff, active=True)
+    """Active units where the person holds a role in force (any role, or one of `roles`)."""
+    memberships = current_memberships().filter(staff=staff)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return Unit.objects.filter(active=True, pk__in=memberships.values("unit_id"))
 
 
 def roles_of(staff: Staff) -> frozenset[tuple[int, str]]:
-    """The (unit id, role) pairs a person holds now: active memberships of active units. Every
+    """The (unit id, role) pairs a person holds now: memberships in force (active, within their
+    dates) of active units. Every
     permission of the system is judged from this one read (`motcua.dossiers.policy`)."""
-    rows = Membership.objects.filter(staff=staff, active=True, unit__active=True).values_list(
-        "unit_id", "role"
-    )
+    rows = current_memberships().filter(staff=staff).values_list("unit_id", "role")
     return frozenset((unit_id, role) for unit_id, role in rows)
 
 
@@ -46,9 +67,7 @@ def supervised_unit_ids(staff: Staff) -> set[int]:
 
 
 def has_role(staff: Staff, unit: Unit, *roles: str) -> bool:
-    return Membership.objects.filter(
-        staff=staff, unit=unit, role__in=roles, active=True, unit__active=True
-    ).exists()
+    return current_memberships().filter(staff=staff, unit=unit, role__in=roles).exists()
 
 
 def subtree_ids(unit: Unit) -> set[int]:
@@ -77,12 +96,10 @@ def unit_leaders(unit_id: int) -> list[Staff]:
     return list(
         Staff.objects.filter(
             is_active=True,
-            memberships__unit_id=unit_id,
-            memberships__role=Role.LEADER,
-            memberships__active=True,
-        )
-        .distinct()
-        .order_by("pk")
+            pk__in=current_memberships()
+            .filter(unit_id=unit_id, role=Role.LEADER)
+            .values("staff_id"),
+        ).order_by("pk")
     )
 
 
@@ -91,8 +108,6 @@ def unit_staff_with_role(unit_id: int, role: str) -> list[Staff]:
     return list(
         Staff.objects.filter(
             is_active=True,
-            memberships__in=Membership.objects.filter(unit_id=unit_id, role=role, active=True),
-        )
-        .distinct()
-        .order_by("pk")
+            pk__in=current_memberships().filter(unit_id=unit_id, role=role).values("staff_id"),
+        ).order_by("pk")
     )

@@ -129,9 +129,12 @@ class SubmissionForm(ApplicantFields):
         error_messages={"required": _("Hãy đánh dấu ô cam đoan trước khi tiếp tục.")},
     )
 
-    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, procedure: Procedure, staged: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        staged = staged or {}
         units = [u for u in procedure.units.all() if u.active]
         self.fields["unit"].choices = [(u.code, u.name) for u in units]  # type: ignore[attr-defined]
         if len(units) == 1:
@@ -139,13 +142,15 @@ class SubmissionForm(ApplicantFields):
         self.paper_fields: list[str] = []
         for doc in procedure.documents.all():
             key = f"doc_{doc.pk}"
+            kept = staged.get(doc.name)
             self.fields[key] = PaperField(
                 document=doc.name,
                 label=doc.name,
-                required=doc.mandatory,
+                required=doc.mandatory and kept is None,
                 help_text=doc.get_form_display()
                 + ("" if doc.mandatory else " · " + str(_("không bắt buộc"))),
             )
+            self.fields[key].staged = kept  # type: ignore[attr-defined]
             self.paper_fields.append(key)
         self.order_fields(
             ["name", "id_number", "phone", "email", "address", "unit", *self.paper_fields]
@@ -277,3 +282,34 @@ class FeedbackForm(forms.Form):
                 _("Hãy để lại số điện thoại hoặc thư điện tử để cơ quan trả lời phản ánh."),
             )
         return data
+
+
+class FeedbackLookupForm(forms.Form):
+    """The complaint's number and look-up secret (posted: the secret never goes in a URL)."""
+
+    number = forms.IntegerField(
+        label=_("Số phản ánh"),
+        widget=forms.TextInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Số được cấp khi gửi phản ánh, ví dụ 125."),
+        error_messages={
+            "required": _("Hãy nhập số phản ánh."),
+            "invalid": _("Số phản ánh chỉ gồm chữ số, ví dụ 125."),
+            "min_value": _("Số phản ánh chỉ gồm chữ số, ví dụ 125."),
+            "max_value": _("Số phản ánh chỉ gồm chữ số, ví dụ 125."),
+        },
+    )
+    secret = forms.CharField(
+        label=_("Mã tra cứu"),
+        max_length=40,
+        help_text=_("10 ký tự, được cấp cùng số phản ánh, ví dụ 42K877KUA9."),
+        error_messages={"required": _("Hãy nhập mã tra cứu.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+        self.fields["secret"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )

@@ -3,7 +3,6 @@ a field (the look-up's template receives a :class:`PublicDossier`, never a Dossi
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure
 from motcua.catalog.selectors import accepts_online
+from motcua.core.text import fold as core_fold
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -44,10 +44,9 @@ def money(amount: int) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics, so that "dang ky khai sinh" finds "Đăng ký khai sinh"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Lower case without diacritics, so that "dang ky khai sinh" finds "Đăng ký khai sinh"
+    (the one rule of `motcua.core.text.fold`)."""
+    return core_fold(text)
 
 
 def _count(value: Decimal) -> int:

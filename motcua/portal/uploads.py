@@ -3,12 +3,10 @@
 Where files go (all under ``settings.MEDIA_ROOT``, which the web server never serves):
 
 * ``tmp/``       — the bytes of a request while it is being read (deleted when it ends);
-* ``staging/<token>/`` — the checked files of a submission waiting for the citizen's review
-  (swept after :data:`STAGING_TTL`);
-* ``dossiers/<code>/`` — the files of a dossier, each under a generated name
-  (``<32 hex>.<pdf|jpg|png>``), with ``manifest.json`` listing for each file the paper it
-  stands for, the name the citizen's computer gave it (shown, never used as a path), its size,
-  type, SHA-256, when it came and whether it came with the submission or a supplement.
+
+then the documents app stores the checked files through the storage API: staged under the
+browser's token while the citizen fills and reviews the form, then as the dossier's Documents
+(`motcua.documents`; the name the citizen's computer gave a file is shown, never used as a key).
 
 What is refused, each with a sentence the citizen can act on:
 
@@ -28,16 +26,9 @@ custom upload handlers).
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
-import os
 import secrets
-import shutil
 import tempfile
-import time
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,11 +37,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-STAGING_TTL = 24 * 3600  # seconds a reviewed-but-not-submitted set of files is kept
 SNIFF_BYTES = 16
 
 #: What the portal accepts, recognised by the first bytes of the file.
@@ -63,7 +52,9 @@ ACCEPT_ATTR = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    """The limit per file: ``MOTCUA_UPLOAD_MAX_BYTES`` when set, else the documents' own."""
+    documents = getattr(settings, "MOTCUA_DOCUMENTS", {}).get("MAX_FILE_BYTES")
+    return int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", documents or DEFAULT_MAX_UPLOAD_BYTES))
 
 
 def upload_root() -> Path:
@@ -224,156 +215,84 @@ def accept_uploads(request: HttpRequest) -> None:
 
 
 # ----------------------------------------------------------------------------------- storing
+# The bytes are kept by the documents app (`motcua.documents.services`): staged files of the
+# online form are stored through the storage API under the browser's staging token (any web
+# process finds them; they survive a validation error; a periodic task sweeps them after the
+# grace period; per-session caps), and become the dossier's Documents when it is created.
+
+
 @dataclass(frozen=True)
-class StoredFile:
-    """One stored file, as the manifest lists it."""
+class FileView:
+    """A stored file as the portal's pages show it."""
 
     document: str
-    stored_name: str
     sent_name: str
     size: int
     content_type: str
-    sha256: str
-    at: str
-    kind: str = "submission"  # or "supplement"
 
     @property
     def size_text(self) -> str:
         return human_size(self.size)
 
-    @property
-    def at_time(self) -> datetime:
-        return datetime.fromisoformat(self.at)
 
-
-def _copy_checked(upload: PortalUpload, folder: Path, document: str) -> StoredFile:
-    sniffed = upload.sniff()
-    if sniffed is None:  # pragma: no cover - checked before
-        raise ValueError("store only checked files")
-    ext, mime = sniffed
-    stored_name = f"{secrets.token_hex(16)}.{ext}"
-    digest = hashlib.sha256()
-    target = folder / stored_name
-    stream = upload.stream()
-    stream.seek(0)
-    with open(target, "xb") as out:  # noqa: PTH123 - exclusive create, never overwrite
-        for chunk in iter(lambda: stream.read(64 * 1024), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    os.chmod(target, 0o640)  # noqa: PTH101
-    return StoredFile(
-        document=document,
-        stored_name=stored_name,
-        sent_name=upload.name or "",
-        size=upload.size or 0,
-        content_type=mime,
-        sha256=digest.hexdigest(),
-        at=timezone.now().isoformat(),
+def view_of(row: Any) -> FileView:
+    """A staged file or a Document, for the pages."""
+    return FileView(
+        document=getattr(row, "paper_name", "") or "",
+        sent_name=row.name,
+        size=row.size,
+        content_type=row.media_type,
     )
 
 
-def _sweep(now: float) -> None:
-    """Forget reviews never submitted, and request files a crashed process left behind."""
-    for name in ("staging", "tmp"):
-        root = upload_root() / name
-        if not root.is_dir():
+STAGING_KEY = "portal_staging"
+
+
+def staging_token(request: HttpRequest) -> str:
+    """The browser's staging token (kept in its session), made on first use."""
+    token = request.session.get(STAGING_KEY)
+    if not isinstance(token, str) or len(token) != 32:
+        token = secrets.token_hex(16)
+        request.session[STAGING_KEY] = token
+    return token
+
+
+def stage_papers(
+    request: HttpRequest, papers: list[tuple[str, str, PortalUpload]]
+) -> dict[str, str]:
+    """Store each acceptable chosen file (field key, paper name, file) at once, replacing the
+    paper's earlier file; the refusals by field key. A file the portal's own checks refuse is
+    not stored (the form says why)."""
+    from motcua.documents.errors import FileRefused
+    from motcua.documents.services import stage_file
+
+    token = staging_token(request)
+    refused: dict[str, str] = {}
+    for key, paper, upload in papers:
+        if upload.problem() is not None:
             continue
-        for entry in root.iterdir():
-            try:
-                if now - entry.stat().st_mtime <= STAGING_TTL:
-                    continue
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
-            except OSError:  # pragma: no cover - raced with another process
-                continue
+        try:
+            stage_file(
+                token=token,
+                paper_name=paper,
+                data=upload.stream(),
+                name=upload.sent_name or upload.name or "",
+            )
+        except FileRefused as exc:
+            refused[key] = exc.message
+    return refused
 
 
-def stage(files: list[tuple[str, PortalUpload]]) -> tuple[str, list[StoredFile]]:
-    """Keep checked files, (paper, file) pairs, for the review step; returns a token."""
-    _sweep(time.time())
-    token = secrets.token_hex(16)
-    folder = _folder("staging", token)
-    return token, [_copy_checked(upload, folder, document) for document, upload in files]
+def staged(request: HttpRequest) -> list[Any]:
+    from motcua.documents.services import staged_files
+
+    token = request.session.get(STAGING_KEY)
+    return staged_files(token) if isinstance(token, str) else []
 
 
-def _valid_token(token: str) -> bool:
-    return len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+def discard_staged(request: HttpRequest) -> None:
+    from motcua.documents.services import discard_staged as discard
 
-
-def discard_staged(token: str) -> None:
-    if _valid_token(token):
-        shutil.rmtree(upload_root() / "staging" / token, ignore_errors=True)
-
-
-def _dossier_folder(code: str) -> Path:
-    if not code or not all(c.isalnum() or c in ".-" for c in code) or ".." in code:
-        raise ValueError(f"unexpected dossier code {code!r}")
-    return _folder("dossiers", code)
-
-
-def _write_manifest(folder: Path, entries: list[StoredFile]) -> None:
-    """Add ``entries`` to the folder's manifest (one writer at a time, replaced atomically)."""
-    path = folder / "manifest.json"
-    with open(folder / ".lock", "a") as lock:  # noqa: PTH123
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        existing: list[dict[str, Any]] = []
-        if path.exists():
-            existing = json.loads(path.read_text(encoding="utf-8"))
-        existing.extend(asdict(e) for e in entries)
-        tmp = folder / f".manifest-{secrets.token_hex(4)}.json"
-        tmp.write_text(json.dumps(existing, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
-
-
-def commit_staged(token: str, staged: list[StoredFile], code: str) -> list[StoredFile]:
-    """Move the staged files into the dossier's folder and add them to its manifest (inside the
-    transaction that creates the dossier: a missing file fails the submission)."""
-    if not _valid_token(token):
-        raise ValueError("bad staging token")
-    source = upload_root() / "staging" / token
-    folder = _dossier_folder(code)
-    moved = []
-    for entry in staged:
-        src = source / entry.stored_name
-        if not src.is_file():
-            raise FileNotFoundError(entry.stored_name)
-        shutil.move(str(src), str(folder / entry.stored_name))
-        moved.append(entry)
-    _write_manifest(folder, moved)
-    shutil.rmtree(source, ignore_errors=True)
-    return moved
-
-
-def store_for_dossier(
-    code: str, files: list[tuple[str, PortalUpload]], *, kind: str
-) -> list[StoredFile]:
-    """Store checked files straight into the dossier's folder (a supplement)."""
-    folder = _dossier_folder(code)
-    stored = []
-    for document, upload in files:
-        entry = _copy_checked(upload, folder, document)
-        stored.append(StoredFile(**{**asdict(entry), "kind": kind}))
-    _write_manifest(folder, stored)
-    return stored
-
-
-def list_files(code: str) -> list[StoredFile]:
-    """The manifest of a dossier's folder (empty when it has none)."""
-    try:
-        folder = upload_root() / "dossiers" / code
-        path = folder / "manifest.json"
-        if not path.is_file():
-            return []
-        return [StoredFile(**e) for e in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):  # pragma: no cover - a damaged manifest
-        return []
-
-
-def staged_from(data: list[dict[str, Any]]) -> list[StoredFile]:
-    return [StoredFile(**d) for d in data]
-
-
-def as_data(entries: list[StoredFile]) -> list[dict[str, Any]]:
-    return [asdict(e) for e in entries]
+    token = request.session.pop(STAGING_KEY, None)
+    if isinstance(token, str):
+        discard(token)

@@ -1,23 +1,32 @@
-"""Keeping and reading the monthly roll-ups (`motcua.reports.models`).
+"""Keeping and reading the roll-ups of the reports (`motcua.reports.models`).
 
 * `refresh_facts` recomputes finished months from the raw tables with the report's own code
   (`selectors.grouped_counts` grouped by unit and procedure version, one month at a time so that
-  memory stays small at any volume; the unit totals are the sums over the procedures) and
-  replaces their rows in one transaction. The nightly task (`motcua.reports.tasks`) refreshes the
-  last ``MOTCUA_REPORT_REFRESH_MONTHS`` finished months (default 2: a paper dossier entered late
-  or a recomputed due lands in the month it belongs to) and every finished month never rolled up;
-  ``motcua refresh_reports --all`` rebuilds everything. A roll-up is stale when a dossier was
-  entered after it into one of its months (its id is above the month's watermark): such months
-  are read from the raw tables until the next refresh.
-* `report_with_facts` answers a report whose period starts on the first of a month from the
-  roll-ups for its leading whole, rolled-up months and from the raw tables for the rest. When
-  the two do not meet exactly (the raw tables changed after the roll-up: the identities would
-  break at the seam), it answers None and the caller computes everything from the raw tables.
+  memory stays small at any volume; the unit totals are the sums over the procedures), and the
+  daily rows of every unit for the days of those months (`daily.daily_counts`, a fixed number of
+  queries a month), and replaces their rows in one transaction. Two runs at once take turns (a
+  locked row, `core.periodic.exclusive`) and a second run replaces the first's rows: refreshing is
+  idempotent. The nightly task (`motcua.reports.tasks`) refreshes the last
+  ``MOTCUA_REPORT_REFRESH_MONTHS`` finished months (default 2: a paper dossier entered late or a
+  recomputed due lands in the month it belongs to) and every finished month never rolled up (or
+  rolled up before the daily rows existed); ``motcua refresh_reports --all`` rebuilds everything.
+  A roll-up is stale when a dossier was entered after it into one of its months (its id is above
+  the month's watermark): such months are read from the raw tables until the next refresh.
+* `report_with_facts` answers a report from the roll-ups for the leading part of its period that
+  they cover, cut into pieces — the whole months it holds (`MonthlyFact`) and, where it starts
+  or ends inside a month, the days of that month (`DailyFact`, whole units only: a report by
+  procedure or field, or of one procedure or field, uses the months alone and must start on a
+  first) — and from the raw tables for the rest. Flows add up over the pieces; the stock carried
+  over is the first piece's, the stocks at the end the last piece's. So a 17-day period costs
+  about what a month costs. When the roll-ups and the raw tail do not meet exactly (the raw
+  tables changed after the roll-up: the identities would break at the seam), it answers None and
+  the caller computes everything from the raw tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -28,8 +37,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.periodic import exclusive
 from motcua.dossiers.models import Dossier
-from motcua.reports.models import FactMonth, MonthlyFact
+from motcua.reports.daily import daily_counts, days_of
+from motcua.reports.models import DailyFact, FactMonth, MonthlyFact
 from motcua.reports.selectors import (
     FIGURES,
     STOCKS,
@@ -76,7 +87,8 @@ def months_to_refresh(now: datetime) -> list[date]:
     """The months the nightly task recomputes (see the module docstring)."""
     months = finished_months(now)
     recent = int(getattr(settings, "MOTCUA_REPORT_REFRESH_MONTHS", 2))
-    done = set(FactMonth.objects.values_list("month", flat=True))
+    # a month rolled up before the daily rows existed counts as never rolled up
+    done = set(FactMonth.objects.filter(days=True).values_list("month", flat=True))
     return [m for i, m in enumerate(months) if m not in done or i >= len(months) - recent]
 
 
@@ -92,8 +104,11 @@ def refresh_facts(
     wanted = [m for m in wanted if local_midnight(next_month(m)) <= now]
     if not wanted:
         return []
-    watermark = Dossier.objects.aggregate(m=Max("pk"))["m"] or 0
     with transaction.atomic():
+        # two runs at once (two workers, or the task beside `refresh_reports`) take turns: the
+        # second replaces the first's rows instead of colliding on the unique constraint
+        exclusive("reports.refresh_facts")
+        watermark = Dossier.objects.aggregate(m=Max("pk"))["m"] or 0
         MonthlyFact.objects.filter(month__in=wanted).delete()
         for month in wanted:  # one month at a time: memory stays small at any volume
             per_procedure = grouped_counts(
@@ -121,45 +136,123 @@ def refresh_facts(
                 if any(counts.values())
             )
             MonthlyFact.objects.bulk_create(rows, batch_size=2000)
+            _refresh_days(month, now)
             FactMonth.objects.update_or_create(
-                month=month, defaults={"refreshed_at": now, "dossier_watermark": watermark}
+                month=month,
+                defaults={"refreshed_at": now, "dossier_watermark": watermark, "days": True},
             )
     return wanted
 
 
-def _covered(period: Period, now: datetime) -> list[date]:
-    """The leading whole months of ``period`` that are rolled up."""
-    if period.start.day != 1:
-        return []
-    marks = dict(
-        FactMonth.objects.filter(month__gte=period.start, month__lt=period.end).values_list(
-            "month", "dossier_watermark"
+def _refresh_days(month: date, now: datetime) -> None:
+    """The daily rows of every unit for the days of ``month`` (inside refresh's transaction)."""
+    period = Period(month, next_month(month))
+    DailyFact.objects.filter(day__gte=period.start, day__lt=period.end).delete()
+    days = days_of(period)
+    rows: list[DailyFact] = []
+    for (unit_id,), per_day in daily_counts(
+        period=period, scope=Scope(), keys=("unit_id",), now=now
+    ).items():
+        rows.extend(
+            DailyFact(day=day, unit_id=unit_id, **counts)
+            for day, counts in zip(days, per_day, strict=True)
+            if any(counts.values())
         )
-    )
-    done = set(marks)
-    out: list[date] = []
-    month = period.start
-    while (
-        month in done
-        and next_month(month) <= period.end
-        and local_midnight(next_month(month)) <= now
-    ):
-        out.append(month)
-        month = next_month(month)
-    if out:
+    # written day by day (at most units × 31 rows a month): a run of days is a run of pages
+    rows.sort(key=lambda row: (row.day, row.unit_id))
+    DailyFact.objects.bulk_create(rows, batch_size=2000)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """``[start, end)`` read from the roll-ups: whole months (`MonthlyFact`) or the days of one
+    month (`DailyFact`)."""
+
+    start: date
+    end: date
+    whole_months: bool
+
+    def months(self) -> list[date]:
+        out, month = [], self.start
+        while month < self.end:
+            out.append(month)
+            month = next_month(month)
+        return out
+
+
+def _pieces(period: Period, now: datetime, *, days_ok: bool) -> list[_Piece]:
+    """The leading part of ``period`` that the roll-ups cover, cut into pieces: whole months
+    where the period holds them, the days of a rolled-up month where it starts or ends inside
+    it (``days_ok``: the daily rows hold whole units only)."""
+    marks = {
+        m: (watermark, days)
+        for m, watermark, days in FactMonth.objects.filter(
+            month__gte=period.start.replace(day=1), month__lt=period.end
+        ).values_list("month", "dossier_watermark", "days")
+    }
+    pieces: list[_Piece] = []
+    cursor = period.start
+    while cursor < period.end:
+        month = cursor.replace(day=1)
+        after = next_month(month)
+        if month not in marks or local_midnight(after) > now:
+            break
+        if cursor == month and after <= period.end:
+            if pieces and pieces[-1].whole_months:
+                pieces[-1] = _Piece(pieces[-1].start, after, whole_months=True)
+            else:
+                pieces.append(_Piece(month, after, whole_months=True))
+            cursor = after
+        elif days_ok and marks[month][1]:
+            end = min(after, period.end)
+            pieces.append(_Piece(cursor, end, whole_months=False))
+            cursor = end
+        else:
+            break
+    if pieces:
         # A dossier entered after the roll-up into one of its months (a paper dossier received
         # while the system was down) makes it stale: read the raw tables until the next refresh.
-        lowest = min(marks[m] for m in out)
-        late = Dossier.objects.filter(
-            pk__gt=lowest, received_at__lt=local_midnight(next_month(out[-1]))
-        )
+        used = [
+            m for piece in pieces for m in (piece.months() if piece.whole_months else [piece.start])
+        ]
+        lowest = min(marks[m.replace(day=1)][0] for m in used)
+        late = Dossier.objects.filter(pk__gt=lowest, received_at__lt=local_midnight(cursor))
         if late.exists():
             return []
-    return out
+    return pieces
 
 
-def _fact_rows(*, covered: list[date], scope: Scope, group_by: str) -> dict[Any, dict[str, int]]:
-    qs = MonthlyFact.objects.filter(month__gte=covered[0], month__lte=covered[-1])
+def _stock_aggregates(first: Q, last: Q) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {}
+    for fig in FIGURES:
+        only: Q | None = None
+        if fig == "carried_over":
+            only = first
+        elif fig in STOCKS:
+            only = last
+        aggregates[f"sum_{fig}"] = Coalesce(Sum(fig, filter=only), 0)
+    return aggregates
+
+
+def _fact_rows(*, piece: _Piece, scope: Scope, group_by: str) -> dict[Any, dict[str, int]]:
+    """The counts of ``piece`` per group (per month when grouping by month)."""
+    if not piece.whole_months:
+        days = DailyFact.objects.filter(day__gte=piece.start, day__lt=piece.end)
+        if scope.unit_ids is not None:
+            days = days.filter(unit_id__in=sorted(scope.unit_ids))
+        last = date.fromordinal(piece.end.toordinal() - 1)
+        aggregates = _stock_aggregates(Q(day=piece.start), Q(day=last))
+        if group_by == "month":
+            values = days.aggregate(**aggregates)
+            counts = {fig: int(values[f"sum_{fig}"]) for fig in FIGURES}
+            return {piece.start.replace(day=1): counts} if any(counts.values()) else {}
+        per_unit: dict[Any, dict[str, int]] = {}
+        for row in days.values("unit_id").annotate(**aggregates).order_by():
+            sums: dict[str, Any] = dict(row)
+            per_unit[sums["unit_id"]] = {fig: int(sums[f"sum_{fig}"]) for fig in FIGURES}
+        return per_unit
+    months = piece.months()
+    qs = MonthlyFact.objects.filter(month__gte=months[0], month__lte=months[-1])
     if scope.unit_ids is not None:
         qs = qs.filter(unit_id__in=sorted(scope.unit_ids))
     by_procedure = bool(scope.procedure_code or scope.field_code) or group_by in (
@@ -172,18 +265,30 @@ def _fact_rows(*, covered: list[date], scope: Scope, group_by: str) -> dict[Any,
     if scope.field_code:
         qs = qs.filter(procedure__field__code=scope.field_code)
     key = "month" if group_by == "month" else _FACT_KEYS[group_by]
-    first, last = covered[0], covered[-1]
-    aggregates: dict[str, Any] = {}
-    for fig in FIGURES:
-        only: Q | None = None
-        if group_by != "month" and fig == "carried_over":
-            only = Q(month=first)
-        elif group_by != "month" and fig in STOCKS:
-            only = Q(month=last)
-        aggregates[f"sum_{fig}"] = Coalesce(Sum(fig, filter=only), 0)
+    if group_by == "month":
+        aggregates = {f"sum_{fig}": Coalesce(Sum(fig), 0) for fig in FIGURES}
+    else:
+        aggregates = _stock_aggregates(Q(month=months[0]), Q(month=months[-1]))
     out: dict[Any, dict[str, int]] = {}
     for values in qs.values(key).annotate(**aggregates).order_by():
         out[values[key]] = {fig: int(values[f"sum_{fig}"]) for fig in FIGURES}
+    return out
+
+
+def _chain(parts: list[dict[Any, dict[str, int]]]) -> dict[Any, dict[str, int]]:
+    """Consecutive pieces of one group: the flows add up, ``carried_over`` is the first piece's
+    and the stocks at the end are the last piece's (a group absent from a piece had nothing)."""
+    out: dict[Any, dict[str, int]] = {}
+    for key in {k for part in parts for k in part}:
+        counts = dict.fromkeys(FIGURES, 0)
+        for part in parts:
+            for fig, value in part.get(key, {}).items():
+                if fig not in STOCKS:
+                    counts[fig] += value
+        counts["carried_over"] = parts[0].get(key, {}).get("carried_over", 0)
+        for fig in ("in_progress", "in_progress_overdue"):
+            counts[fig] = parts[-1].get(key, {}).get(fig, 0)
+        out[key] = counts
     return out
 
 
@@ -199,12 +304,13 @@ def report_with_facts(
     *, period: Period, scope: Scope, group_by: str, now: datetime
 ) -> Report | None:
     """The report from the roll-ups and the raw tables, or None (see the module docstring)."""
-    covered = _covered(period, now)
-    if not covered:
+    days_ok = not (scope.procedure_code or scope.field_code) and group_by in ("unit", "month")
+    pieces = _pieces(period, now, days_ok=days_ok)
+    if not pieces:
         return None
     mode = rounding_mode()
-    split = next_month(covered[-1])
-    facts = _fact_rows(covered=covered, scope=scope, group_by=group_by)
+    split = pieces[-1].end
+    parts = [_fact_rows(piece=piece, scope=scope, group_by=group_by) for piece in pieces]
     tail: Report | None = None
     if split < period.end:
         tail_period = Period(split, period.end)
@@ -214,11 +320,15 @@ def report_with_facts(
             tail = raw_report(period=tail_period, scope=scope, group_by=group_by, now=now)
 
     if group_by == "month":
+        by_month: dict[Any, dict[str, int]] = {}
+        for part in parts:
+            by_month.update(part)
         rows: list[Row] = []
-        for month in covered:
-            row = Row(key=month_key(month), name=month_name(month), mode=mode)
-            row.counts.update(facts.get(month, {}))
-            rows.append(row)
+        for piece in pieces:
+            for month in piece.months() if piece.whole_months else [piece.start.replace(day=1)]:
+                row = Row(key=month_key(month), name=month_name(month), mode=mode)
+                row.counts.update(by_month.get(month, {}))
+                rows.append(row)
         if tail is not None:
             if (
                 rows
@@ -237,6 +347,7 @@ def report_with_facts(
             as_of=min(period.end_at, now),
         )
 
+    facts = _chain(parts)
     names = _names(group_by, facts)
     merged: dict[str, tuple[str, Row]] = {}
     for raw_key, counts in facts.items():

@@ -322,6 +322,13 @@ def feedback_figures(
 
 def tthc_satisfaction_rate(*, period: Period, unit_ids: frozenset[int] | None) -> Decimal | None:
     """766: (resolved − rated not satisfied − with in-scope feedback) / resolved (§10.2)."""
+    good, resolved = tthc_satisfaction_counts(period=period, unit_ids=unit_ids)
+    return rules.rate(good, resolved, rounding_mode())
+
+
+def tthc_satisfaction_counts(*, period: Period, unit_ids: frozenset[int] | None) -> tuple[int, int]:
+    """(resolved − rated not satisfied − with in-scope feedback, resolved) over the dossiers
+    resolved in ``period`` (§10.2)."""
     start_at, end_at = period.start_at, period.end_at
     resolved = _in(Dossier.objects, "unit_id", unit_ids).filter(
         ready_at__gte=start_at, ready_at__lt=end_at
@@ -337,7 +344,7 @@ def tthc_satisfaction_rate(*, period: Period, unit_ids: frozenset[int] | None) -
             | Q(feedback__in_scope=True),
         ),
     )
-    return rules.rate(figures["n"] - figures["bad"], figures["n"], rounding_mode())
+    return int(figures["n"] - figures["bad"]), int(figures["n"])
 
 
 # ------------------------------------------------------------------------------ ranking

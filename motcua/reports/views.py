@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from motcua.org.models import Staff, Unit
 from motcua.org.requests import actor_of
-from motcua.org.selectors import units_of
-from motcua.reports import quality
+from motcua.org.selectors import subtree_ids, units_of
+from motcua.reports import board766, quality
 from motcua.reports.selectors import VN, Period, Row, Scope, next_month, report
 
 
@@ -27,19 +27,26 @@ def _month_start(on: date) -> date:
 
 
 def _parse_period(request: HttpRequest) -> tuple[Period, str]:
-    """``from``/``to`` of the query (default: this month); an error message when they are bad."""
+    """The period of the query (default: this month); an error message when it is bad.
+
+    The pages' form sends ``from`` and ``den`` ("Đến ngày"), both days included, as people read
+    a period; links in the API's manner send ``from`` and ``to``, the day after the last (the API
+    keeps its exclusive ``to``, API.md). Inside, a `Period` always ends the day after the last."""
     today = timezone.localtime(timezone.now(), VN).date()
     default = Period(_month_start(today), next_month(today))
-    raw_from, raw_to = request.GET.get("from"), request.GET.get("to")
-    if not raw_from and not raw_to:
+    raw_from, raw_last, raw_to = (request.GET.get(k) for k in ("from", "den", "to"))
+    if not raw_from and not raw_to and not raw_last:
         return default, ""
     try:
         start = date.fromisoformat(raw_from or "")
-        end = date.fromisoformat(raw_to or "")
-    except ValueError:
+        if raw_last:
+            end = date.fromisoformat(raw_last) + timedelta(days=1)
+        else:
+            end = date.fromisoformat(raw_to or "")
+    except (ValueError, OverflowError):
         return default, _("Ngày không hợp lệ; hãy chọn lại (dạng năm-tháng-ngày).")
     if start >= end:
-        return default, _("“Từ ngày” phải trước “đến ngày”.")
+        return default, _("“Từ ngày” phải trước hoặc trùng “Đến ngày”.")
     if start.year < 1900 or end.year > 2200:
         return default, _("Ngày phải trong khoảng năm 1900–2200.")
     if (end - start).days > 3660:
@@ -128,6 +135,20 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _ranked_among_peers(staff: Staff, unit: Unit | None) -> Unit | None:
+    """A unit with no unit below it (a ward, a department) is ranked among its peers — the
+    units of the same parent and kind (`board766.peers`, the 766 board's rule) — not alone in
+    its own subtree. The unit asked for, else the caller's only unit; None: rank the scope."""
+    if unit is None:
+        mine = _units_for(staff)
+        unit = mine[0] if len(mine) == 1 else None
+    if unit is None or unit.parent_id is None:
+        return None
+    if Unit.objects.filter(parent=unit, active=True).exists():
+        return None
+    return unit
+
+
 @login_required
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
@@ -139,12 +160,16 @@ def ranking(request: HttpRequest) -> HttpResponse:
     except quality.UnitNotFound as exc:
         raise Http404(str(exc)) from exc
     period, error = _parse_period(request)
+    focus = _ranked_among_peers(staff, unit)
+    if focus is not None:
+        unit_ids = frozenset().union(*(subtree_ids(p) for p in board766.peers(focus)))
     ranked, apart = quality.ranking(period=period, unit_ids=unit_ids, now=timezone.now())
     return render(
         request,
         "reports/ranking.html",
         {
             "unit": unit,
+            "focus": focus,
             "period": period,
             "last_day": period.end - timedelta(days=1),
             "error": error,

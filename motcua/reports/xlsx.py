@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from io import BytesIO
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +73,21 @@ def _value(row: Row, figure: str) -> float | int | None:
     return float(value) if figure.endswith("_rate") else int(value)
 
 
+#: What a spreadsheet program reads as the start of a formula (or of DDE) in a typed cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_only(ws: Any) -> None:
+    """Every text cell is written as text, never as a formula: openpyxl turns a string that
+    starts with "=" into a formula, so a unit or procedure named ``=HYPERLINK(...)`` would run
+    in the reader's Excel. Such cells are typed as strings and shown with a leading quote."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def build_workbook(
     report: Report, *, unit_name: str, generated_at: datetime | None = None
 ) -> bytes:
@@ -104,7 +120,9 @@ def build_workbook(
         _("Số liệu tính đến %(at)s; tỷ lệ làm tròn %(mode)s")
         % {
             "at": f"{timezone.localtime(report.as_of, VN):%H:%M %d/%m/%Y}",
-            "mode": _("lên (half-up)") if report.total.mode == "half_up" else _("cắt bớt"),
+            "mode": _("theo quy tắc thông thường (từ 5 trở lên thì làm tròn lên)")
+            if report.total.mode == "half_up"
+            else _("bằng cách bỏ phần lẻ"),
         },
     )
     head1, head2 = 6, 7
@@ -173,6 +191,7 @@ def build_workbook(
     ws.row_dimensions[head1].height = 30
     ws.row_dimensions[head2].height = 45
     ws.freeze_panes = ws.cell(row=head2 + 1, column=3)
+    as_text_only(ws)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

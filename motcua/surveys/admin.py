@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.surveys.models import Rating
+from motcua.surveys.models import CounterRating, Rating
 
 
 @admin.register(Rating)
@@ -15,6 +15,34 @@ class RatingAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CounterRating)
+class CounterRatingAdmin(admin.ModelAdmin):
+    """The ratings of the officers at the counter, read only: no staff can alter them (D19)."""
+
+    list_display = ("ticket", "unit", "counter", "officer", "overall", "at")
+    list_filter = ("overall", "unit")
+    readonly_fields = (
+        "ticket",
+        "unit",
+        "counter",
+        "officer",
+        "dossier",
+        "overall",
+        "reasons",
+        "at",
+    )
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

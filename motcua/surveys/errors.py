@@ -15,3 +15,9 @@ class NotReadyToRate(DomainError):
     """Only a dossier whose result is ready or returned can be rated."""
 
     code = "not_ready"
+
+
+class TicketNotRateable(DomainError):
+    """Only a ticket that was served, with the right token, recently, can be rated."""
+
+    code = "not_ready"

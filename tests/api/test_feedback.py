@@ -147,7 +147,7 @@ def test_intake_refuses_bad_input_with_the_field_named(client, office):
     future = {"channel": "hotline", "content": "x", "received_at": "2099-03-02T09:00:00+07:00"}
     assert_problem(post(client, API, future), 422, "tương lai")
     ancient = {"channel": "hotline", "content": "x", "received_at": "0255-06-16T00:47:59+07:00"}
-    assert_problem(post(client, API, ancient), 422, "từ năm 2020", "received_at")
+    assert_problem(post(client, API, ancient), 422, "01/01/1900", "received_at")  # core.bounds
     long = {"channel": "email", "content": "y" * 5001}
     assert_problem(post(client, API, long), 422, "5.000", "content")
     unknown = {"channel": "hotline", "content": "x", "dossier_code": "KHONG-CO"}

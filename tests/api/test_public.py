@@ -21,7 +21,7 @@ from motcua.dossiers.services import (
 from motcua.org.models import Unit
 from tests.api.test_dossiers import body
 from tests.dossiers.helpers import receive
-from tests.factories import make_procedure
+from tests.factories import make_procedure, with_files
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,14 @@ def submission(proc, **extra):
 
 
 def submit(client, proc, headers=None, **extra):
-    return client.post(
+    answer = client.post(
         SUBMIT, submission(proc, **extra), content_type="application/json", headers=headers or {}
     )
+    if answer.status_code == 201:  # the files of the papers, as the portal stores them
+        dossier = Dossier.objects.get(code=answer.json()["code"])
+        if not dossier.files.exists():
+            with_files(dossier)
+    return answer
 
 
 def lookup(client, code, secret, **extra):

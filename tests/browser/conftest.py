@@ -16,8 +16,63 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+#: Run in every page before its own scripts (through DevTools, so outside the page's CSP): a
+#: violation the browser reports as an event is written to the console, where ``CspWatch`` sees it.
+CSP_EVENTS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || "inline"} in ${event.sourceFile || document.location.href}`
+    + `:${event.lineNumber}`
+    + (event.target && event.target.outerHTML ? ` on ${event.target.outerHTML.slice(0, 160)}` : ""));
+}, true);
+"""
+
+
+class CspWatch:
+    """What every page of every context of a test broke: a Content-Security-Policy violation on
+    the console, or an HTML page of the server answered without the CSP header."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def watch(self, context) -> None:
+        context.add_init_script(CSP_EVENTS)
+        context.on("console", self.on_console)
+        context.on("response", self.on_response)
+
+    def on_console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            where = message.page.url if message.page else message.location.get("url", "")
+            self.problems.append(f"{where}: {message.text}")
+
+    def on_response(self, response) -> None:
+        if response.request.resource_type != "document" or response.status >= 300:
+            return
+        headers = response.headers
+        if not headers.get("content-type", "").startswith("text/html"):
+            return
+        if "content-security-policy" not in headers:
+            self.problems.append(f"{response.url}: no Content-Security-Policy header")
+
+
+class WatchedBrowser:
+    """The chromium of the session whose every new context is watched by the test's CspWatch."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+        self.csp = CspWatch()
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        self.csp.watch(context)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[WatchedBrowser]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("/usr/bin/chromium is missing: `make test` installs it (apt-get).")
@@ -38,8 +93,17 @@ def browser() -> Iterator[object]:
                 "--disable-sync",
             ],
         )
-        yield chromium
+        yield WatchedBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(browser: WatchedBrowser) -> Iterator[CspWatch]:
+    """Every page of every browser test runs under the CSP header with no violation: checked
+    when the test ends, whichever context (``page``, a phone, several pages) it opened."""
+    browser.csp = CspWatch()
+    yield browser.csp
+    assert not browser.csp.problems, "\n".join(browser.csp.problems)
 
 
 @pytest.fixture

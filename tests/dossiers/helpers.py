@@ -17,7 +17,7 @@ from motcua.dossiers.services import (
     sign_apology,
     submit_online,
 )
-from tests.factories import papers
+from tests.factories import papers, with_files
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = ApplicantData(
@@ -83,13 +83,15 @@ def submit(office, procedure, *, now=None, **kwargs) -> Created:
     """An online submission to the office's ward (status submitted), at 08:00 on 19/01 unless
     told."""
     kwargs.setdefault("documents", papers(procedure))
-    return submit_online(
+    created = submit_online(
         procedure_code=procedure.code,
         unit_code=kwargs.pop("unit_code", office.ward.code),
         applicant=kwargs.pop("applicant", APPLICANT),
         now=now or at(19, 8),
         **kwargs,
     )
+    with_files(created.dossier)  # the portal stores a file for each paper
+    return created
 
 
 def extended(dossier, *, by, leader, until: datetime, now: datetime, reason: str = "Chờ xác minh"):

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from motcua.catalog.services import DocumentSpec
 from motcua.dossiers import services
+from motcua.dossiers.notices import lookup_link
 from motcua.dossiers.official_forms import (
     QR_BORDER,
     FormNotAvailable,
@@ -124,13 +125,14 @@ def test_the_receipt_mau_01_has_every_field_to_the_minute(office, dossier):
     snapshot(pdf, "mau-01-giay-tiep-nhan")
 
 
-def test_the_receipt_carries_the_code_as_a_qr_code(office, dossier):
+def test_the_receipt_carries_a_qr_link_to_the_look_up_page(office, dossier):
     reader = PdfReader(io.BytesIO(render_form_pdf(dossier, "receipt")))
     images = reader.pages[0].images
     assert len(images) == 1
     image = images[0].image.convert("L")
-    # read the modules back from the printed image and compare with the code's QR matrix
-    matrix = segno.make(dossier.code, error="m").matrix
+    # read the modules back from the printed image and compare with the QR matrix of the link
+    # to the look-up page with the code filled in (never the secret)
+    matrix = segno.make(lookup_link(dossier.code), error="m").matrix
     size = len(matrix)
     step = image.width / (size + 2 * QR_BORDER)
     read = [

@@ -29,7 +29,7 @@ from motcua.dossiers import policy, services
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.selectors import current_step
 from motcua.org.models import Membership, Staff, Unit
-from tests.factories import accepted, papers
+from tests.factories import accepted, papers, with_files
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=VN)  # an ordinary working Tuesday
@@ -111,7 +111,7 @@ def make_states(ward: Unit, home: Procedure, away: Procedure | None) -> dict[str
             "now": at,
         }
         if online:
-            return services.submit_online(**given).dossier
+            return with_files(services.submit_online(**given).dossier)
         return services.receive_dossier(actor=desk, **given).dossier
 
     def submit(at: datetime) -> Dossier:

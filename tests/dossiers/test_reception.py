@@ -24,7 +24,7 @@ from motcua.dossiers.services import (
     submit_online,
 )
 from tests.dossiers.helpers import APPLICANT, at, on_paper, procedure_with, receive
-from tests.factories import make_procedure, papers
+from tests.factories import make_procedure, papers, with_files
 
 pytestmark = pytest.mark.django_db
 
@@ -213,13 +213,15 @@ def test_a_backdated_reception_uses_the_procedure_version_in_force_that_day(offi
 
 # ------------------------------------------------------------------------------ online path
 def _submit(office, procedure, now=None):
-    return submit_online(
+    created = submit_online(
         procedure_code=procedure.code,
         documents=papers(procedure),
         unit_code=office.ward.code,
         applicant=APPLICANT,
         now=now or at(17, 21),  # a Saturday evening
     )
+    with_files(created.dossier)  # the portal stores a file for each paper
+    return created
 
 
 def test_an_online_submission_waits_for_the_desk_without_a_clock(office, procedure):

@@ -53,7 +53,7 @@ def test_an_sms_goes_to_the_provider_with_the_token_and_the_idempotency_key(db, 
     message.refresh_from_db()
     (delivery,) = sms_provider.deliveries
     assert delivery.to == "84912345678"
-    assert delivery.text == "Xin chào"
+    assert delivery.text == "Xin chao"  # an SMS is plain GSM-7 text (core.text.sms_text)
     assert delivery.headers["idempotency-key"] == f"motcua-message-{message.pk}"
     assert (message.status, message.provider_id, message.attempts) == (
         Status.SENT,
@@ -202,7 +202,8 @@ def test_the_signed_apology_goes_by_email_with_its_mau_04(db, office, smtp_serve
     )
     sign_apology(apology_id=apology.pk, actor=office.leader)
     message = Message.objects.get(dossier_id=created.dossier.pk, template_code="dossier_apology")
-    assert [a["renderer"] for a in message.attachments] == ["dossier_form"]
+    # The signed letter itself goes along (issue 16): never a new rendering at send time.
+    assert [sorted(a) for a in message.attachments] == [["content_b64", "filename", "mimetype"]]
 
     assert deliver_message(message.pk).status == "sent"
     (mail,) = smtp_server.deliveries

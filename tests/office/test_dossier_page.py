@@ -10,7 +10,7 @@ from django.urls import reverse
 from motcua.dossiers import services
 from motcua.dossiers.models import Apology, Dossier, StepStatus
 from tests.dossiers.helpers import APPLICANT, at, receive
-from tests.factories import make_procedure, make_staff, papers
+from tests.factories import make_procedure, make_staff, papers, with_files
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_an_online_submission_is_accepted_at_the_desk(client, office, procedure)
         applicant=APPLICANT,
         now=at(19, 8),
     )
-    dossier = created.dossier
+    dossier = with_files(created.dossier)
     client.force_login(office.specialist)
     assert "Tiếp nhận hồ sơ</button>" not in client.get(url("dossier", dossier)).text
     assert client.post(url("accept", dossier)).status_code == 403

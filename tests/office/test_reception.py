@@ -271,6 +271,8 @@ def test_the_reception_page_is_bounded_on_a_unit_holding_2000_dossiers(
 ):
     bulk_dossiers(office, procedure, 2000)
     client.force_login(office.receptionist)
-    with django_assert_max_num_queries(15):
+    # a fixed cost per part of the page (the fee schedule and its exemptions, the counter strip,
+    # the calendar on a cold cache), never a query per dossier
+    with django_assert_max_num_queries(20):
         page = client.get(reverse("office:reception"), {"thu-tuc": procedure.code, "q": "khai"})
     assert page.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.dossiers.services import submit_online
-from tests.factories import papers
+from tests.factories import papers, with_files
 from tests.portal.helpers import APPLICANT, make_birth, make_building
 
 
@@ -24,16 +24,23 @@ def building(office):
 @pytest.fixture
 def submitted(office, birth):
     """An online submission of the birth registration and its look-up secret."""
-    return submit_online(
+    created = submit_online(
         procedure_code=birth.code,
         documents=papers(birth),
         unit_code=office.ward.code,
         applicant=APPLICANT,
     )
+    with_files(created.dossier)  # the portal stores a file for each paper
+    return created
 
 
 @pytest.fixture
 def media(settings, tmp_path):
     """Uploads go to a folder of the test (MEDIA_ROOT)."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.MOTCUA_DOCUMENTS = {
+        **settings.MOTCUA_DOCUMENTS,
+        "ROOT": str(tmp_path / "documents"),
+        "S3_BUCKET": "",
+    }
     return tmp_path

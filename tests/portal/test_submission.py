@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from motcua.documents.models import StagedFile
+from motcua.documents.services import content_of
 from motcua.dossiers.models import Dossier
 from tests.portal.helpers import EXE, JPEG, PDF, PNG
 
@@ -92,17 +93,15 @@ def test_a_citizen_submits_online_with_two_uploads_and_gets_a_code(client, offic
     assert "Ngày hẹn trả kết quả được tính khi Bộ phận Một cửa tiếp nhận hồ sơ" in receipt.text
     assert "Nguyễn Văn An" not in receipt.text  # the receipt too shows the masked name only
 
-    folder = media / "uploads" / "dossiers" / dossier.code
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert [(m["document"], m["sent_name"], m["content_type"]) for m in manifest] == [
-        ("Tờ khai đăng ký khai sinh", "to-khai.pdf", "application/pdf"),
-        ("Giấy chứng sinh", "chung-sinh.png", "image/png"),
+    docs = list(dossier.files.order_by("pk"))
+    assert [(d.paper.name, d.name, d.media_type, d.kind, d.source) for d in docs] == [
+        ("Tờ khai đăng ký khai sinh", "to-khai.pdf", "application/pdf", "submitted", "online"),
+        ("Giấy chứng sinh", "chung-sinh.png", "image/png", "submitted", "online"),
     ]
-    stored = sorted(p.name for p in folder.iterdir() if p.suffix in (".pdf", ".png"))
-    assert stored == sorted(m["stored_name"] for m in manifest)
-    assert all(len(name.split(".")[0]) == 32 for name in stored)  # generated, not the sent name
-    assert (folder / manifest[0]["stored_name"]).read_bytes() == PDF
-    assert not any((media / "uploads" / "staging").iterdir())
+    assert all(len(d.storage_key.split("/")[-1]) == 32 for d in docs)  # generated, not the name
+    assert b"".join(content_of(docs[0])) == PDF
+    assert docs[0].pages == 1
+    assert not StagedFile.objects.exists()
 
 
 def test_the_secret_on_the_receipt_opens_the_look_up(client, office, birth, media):
@@ -132,7 +131,8 @@ def test_a_30_mb_file_is_refused_with_a_clear_message(client, office, birth, med
     assert "vượt quá mức tối đa 10 MB cho mỗi tệp" in answer.text
     assert "ban-quet.pdf" in answer.text and "30 MB" in answer.text
     assert not Dossier.objects.exists()
-    assert every_file(media) == []
+    assert [s.name for s in StagedFile.objects.all()] == ["chung-sinh.png"]  # the good one stays
+    assert every_file(media) == [f"documents/{StagedFile.objects.get().storage_key}"]
 
 
 def test_an_exe_renamed_pdf_is_refused_by_its_content(client, office, birth, media):
@@ -141,7 +141,8 @@ def test_an_exe_renamed_pdf_is_refused_by_its_content(client, office, birth, med
     assert answer.status_code == 400
     assert "không phải là tệp PDF, JPEG hoặc PNG" in answer.text
     assert "kiểm tra nội dung tệp" in answer.text
-    assert every_file(media) == []
+    assert [s.name for s in StagedFile.objects.all()] == ["to-khai.pdf"]  # the good one stays
+    assert every_file(media) == [f"documents/{StagedFile.objects.get().storage_key}"]
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,8 @@ def test_a_file_name_with_a_path_is_refused_and_nothing_is_written_outside(
     )
     assert answer.status_code == 400
     assert "có chứa đường dẫn thư mục" in answer.text
-    assert every_file(media) == []
+    assert [s.name for s in StagedFile.objects.all()] == ["chung-sinh.pdf"]  # the good one stays
+    assert every_file(media) == [f"documents/{StagedFile.objects.get().storage_key}"]
     assert not (media / "etc").exists() and not list(media.parent.glob("**/evil.pdf"))
 
 
@@ -212,13 +214,45 @@ def test_the_review_without_a_draft_goes_back_to_the_form(client, birth):
     assert answer.headers["Location"] == reverse("portal:submit", args=[birth.code])
 
 
-def test_editing_keeps_the_typed_data_and_asks_for_the_files_again(client, office, birth, media):
+def test_editing_keeps_the_typed_data_and_the_chosen_files(client, office, birth, media):
     fill(client, office, birth)
     answer = client.post(reverse("portal:review", args=[birth.code]), {"action": "edit"})
     assert answer.status_code == 302
     form = client.get(answer.headers["Location"]).text
     assert 'value="12 Hàng Bạc, Hoàn Kiếm"' in form
-    assert not any((media / "uploads" / "staging").iterdir())
+    assert "Đã đính kèm: to-khai.pdf" in form and "Đã đính kèm: chung-sinh.png" in form
+    again = client.post(reverse("portal:submit", args=[birth.code]), applicant(office))
+    assert again.status_code == 302  # the kept files answer the required papers
+    client.post(reverse("portal:review", args=[birth.code]), {"action": "submit"})
+    assert Dossier.objects.get().files.count() == 2
+
+
+def test_a_validation_error_keeps_the_chosen_files_attached(client, office, birth, media):
+    keys = papers(birth)
+    data = applicant(office, phone="12")
+    data[keys["Tờ khai đăng ký khai sinh"]] = SimpleUploadedFile("to-khai.pdf", PDF)
+    data[keys["Giấy chứng sinh"]] = SimpleUploadedFile("chung-sinh.jpg", JPEG)
+    answer = client.post(reverse("portal:submit", args=[birth.code]), data)
+    assert answer.status_code == 400
+    assert "Số điện thoại chưa đúng" in answer.text
+    assert "Đã đính kèm: to-khai.pdf" in answer.text
+    assert "Đã đính kèm: chung-sinh.jpg" in answer.text
+    assert StagedFile.objects.count() == 2  # stored: any web process finds them
+    fixed = client.post(reverse("portal:submit", args=[birth.code]), applicant(office))
+    assert fixed.status_code == 302
+    review = client.get(fixed.headers["Location"])
+    assert "to-khai.pdf" in review.text and "chung-sinh.jpg" in review.text
+    client.post(reverse("portal:review", args=[birth.code]), {"action": "submit"})
+    dossier = Dossier.objects.get()
+    assert sorted(d.name for d in dossier.files.all()) == ["chung-sinh.jpg", "to-khai.pdf"]
+
+
+def test_the_staged_files_of_a_session_are_capped(client, settings, office, birth, media):
+    settings.MOTCUA_DOCUMENTS = {**settings.MOTCUA_DOCUMENTS, "MAX_SESSION_FILES": 1}
+    answer = fill(client, office, birth)
+    assert answer.status_code == 400
+    assert "đã chọn quá 1 tệp trong một lần nộp" in answer.text
+    assert StagedFile.objects.count() == 1
 
 
 def test_a_submission_on_sunday_evening_is_received_at_the_next_opening(

@@ -1,5 +1,3 @@
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -65,11 +63,10 @@ def test_the_citizen_uploads_the_supplement_and_the_clock_resumes_at_once(
     assert answer.status_code == 302
     page = client.get(answer.headers["Location"])
     assert "Đã gửi 2 tệp bổ sung" in page.text
-    folder = media / "uploads" / "dossiers" / waiting.dossier.code
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert [(m["document"], m["kind"]) for m in manifest] == [
-        (ITEMS[0], "supplement"),
-        (ITEMS[1], "supplement"),
+    files = list(Dossier.objects.get(pk=waiting.dossier.pk).files.filter(kind="supplement"))
+    assert [(f.paper_name, f.name, f.kind, f.source) for f in files] == [
+        (ITEMS[0], "ket-hon.pdf", "supplement", "online"),
+        (ITEMS[1], "uy-quyen.jpg", "supplement", "online"),
     ]
     after = Dossier.objects.get(pk=waiting.dossier.pk)
     assert after.status != Status.AWAITING_SUPPLEMENT  # the upload itself resumed the clock

@@ -55,23 +55,3 @@ def test_sizes_read_as_a_person_would():
     assert human_size(1536 * 1024) == "1,5 MB"
     assert human_size(300 * 1024) == "300 KB"
     assert human_size(10) == "1 KB"
-
-
-def test_an_old_unsubmitted_review_and_a_stray_request_file_are_swept(settings, tmp_path):
-    import os
-    import time
-
-    from motcua.portal import uploads
-
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    old_token, _files = uploads.stage([("Tờ khai", upload(PDF))])
-    stray = tmp_path / "uploads" / "tmp" / "upload-x.part"
-    stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_bytes(b"x")
-    long_ago = time.time() - uploads.STAGING_TTL - 60
-    for path in (tmp_path / "uploads" / "staging" / old_token, stray):
-        os.utime(path, (long_ago, long_ago))
-    new_token, _files = uploads.stage([("Tờ khai", upload(PDF))])
-    assert not (tmp_path / "uploads" / "staging" / old_token).exists()
-    assert not stray.exists()
-    assert (tmp_path / "uploads" / "staging" / new_token).is_dir()

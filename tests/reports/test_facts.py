@@ -1,4 +1,5 @@
-"""The monthly roll-ups agree with the raw tables, and are left aside when they are stale."""
+"""The monthly and daily roll-ups agree with the raw tables (and with a plain Python count), and
+are left aside when they are stale."""
 
 import random
 from datetime import date
@@ -6,10 +7,11 @@ from datetime import date
 import pytest
 
 from motcua.dossiers.models import Dossier
+from motcua.reports.daily import daily_counts
 from motcua.reports.facts import months_to_refresh, refresh_facts, report_with_facts
-from motcua.reports.models import FactMonth, MonthlyFact
-from motcua.reports.selectors import Period, Scope, report
-from tests.reports.helpers import at, dossier_row
+from motcua.reports.models import DailyFact, FactMonth, MonthlyFact
+from motcua.reports.selectors import Period, Scope, grouped_counts, report
+from tests.reports.helpers import at, dossier_row, plain, python_count
 from tests.reports.test_selectors import _random_dossiers
 
 pytestmark = pytest.mark.django_db
@@ -50,18 +52,27 @@ def test_rolled_up_months_give_the_raw_figures_for_every_grouping(office):
                 _same(combined, raw)
 
 
-def test_a_period_not_starting_on_the_first_or_not_rolled_up_reads_the_raw_tables(office):
-    _random_dossiers(office, random.Random(12), n=60)
+def test_a_period_by_procedure_not_starting_on_the_first_or_not_rolled_up_reads_the_raw_tables(
+    office,
+):
+    dossiers = _random_dossiers(office, random.Random(12), n=60)
     refresh_facts(months=[date(2026, 1, 1)], now=NOW)
-    assert (
-        report_with_facts(
-            period=Period(date(2026, 1, 2), date(2026, 2, 1)),
-            scope=Scope(),
-            group_by="unit",
-            now=NOW,
+    mid_january = Period(date(2026, 1, 2), date(2026, 2, 1))
+    # the daily rows hold whole units: by procedure or field, or for one procedure, no days
+    for group_by in ("procedure", "field"):
+        assert (
+            report_with_facts(period=mid_january, scope=Scope(), group_by=group_by, now=NOW) is None
         )
-        is None
-    )
+    one = Scope(procedure_code=dossiers[0].procedure.code)
+    assert report_with_facts(period=mid_january, scope=one, group_by="unit", now=NOW) is None
+    # by unit or by month, the days of January answer
+    for group_by in ("unit", "month"):
+        combined = report_with_facts(period=mid_january, scope=Scope(), group_by=group_by, now=NOW)
+        assert combined is not None
+        _same(
+            combined,
+            report(period=mid_january, group_by=group_by, now=NOW, use_facts=False),
+        )
     assert (
         report_with_facts(
             period=Period(date(2026, 2, 1), date(2026, 3, 1)),
@@ -131,3 +142,165 @@ def test_the_command_and_the_nightly_task_roll_up(office):
     call_command("refresh_reports", "--all")
     assert FactMonth.objects.count() >= 5
     refresh_facts_task.call_local()
+
+
+# ------------------------------------------------------------------------- the daily roll-ups
+ANY_PERIODS = [
+    Period(date(2025, 12, 5), date(2025, 12, 22)),  # 17 days inside one month
+    Period(date(2025, 12, 15), date(2026, 3, 10)),  # days, whole months, days
+    Period(date(2026, 1, 1), date(2026, 1, 20)),  # from a first, ending inside the month
+    Period(date(2026, 2, 10), date(2026, 3, 1)),  # from inside a month to its end
+    Period(date(2026, 3, 20), date(2026, 5, 20)),  # days, a whole month, then the raw tail
+    Period(date(2025, 11, 30), date(2025, 12, 1)),  # one day
+]
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_any_period_from_the_roll_ups_equals_a_plain_python_count(office, seed):
+    dossiers = _random_dossiers(office, random.Random(seed))
+    refresh_facts(now=NOW)
+    assert DailyFact.objects.exists()
+    assert all(FactMonth.objects.values_list("days", flat=True))
+    plain_dossiers = [plain(d) for d in dossiers]
+    units = {office.ward.pk: office.ward.code, office.other_ward.pk: office.other_ward.code}
+    for period in ANY_PERIODS:
+        combined = report_with_facts(period=period, scope=Scope(), group_by="unit", now=NOW)
+        assert combined is not None, period
+        raw = report(period=period, group_by="unit", now=NOW, use_facts=False)
+        _same(combined, raw)
+        expected = python_count(plain_dossiers, period.start, period.end, NOW)
+        assert {k: combined.total.counts[k] for k in expected} == expected, period
+        by_unit = {r.key: r.counts for r in combined.rows}
+        for pk, code in units.items():
+            want = python_count(
+                [d for d in plain_dossiers if d.unit_id == pk], period.start, period.end, NOW
+            )
+            got = by_unit.get(code, dict.fromkeys(want, 0))
+            assert {k: got[k] for k in want} == want, (code, period)
+        # one unit's scope, and month by month
+        ward = Scope(unit_ids=frozenset({office.ward.pk}))
+        one = report_with_facts(period=period, scope=ward, group_by="unit", now=NOW)
+        assert one is not None
+        _same(one, report(period=period, scope=ward, group_by="unit", now=NOW, use_facts=False))
+        by_month = report_with_facts(period=period, scope=Scope(), group_by="month", now=NOW)
+        assert by_month is not None
+        _same(by_month, report(period=period, group_by="month", now=NOW, use_facts=False))
+
+
+def test_each_daily_row_is_the_raw_report_of_its_day(office):
+    _random_dossiers(office, random.Random(23), n=120)
+    refresh_facts(months=[date(2026, 1, 1)], now=NOW)
+    rows = {(f.day, f.unit_id): f for f in DailyFact.objects.all()}
+    assert rows and {day for day, _unit in rows} <= {date(2026, 1, d) for d in range(1, 32)}
+    for d in (1, 2, 10, 17, 31):
+        day = date(2026, 1, d)
+        raw = grouped_counts(
+            period=Period(day, date(2026, 1, d + 1) if d < 31 else date(2026, 2, 1)),
+            scope=Scope(),
+            keys=("unit_id",),
+            now=NOW,
+        )
+        for (unit_id,), counts in raw.items():
+            fact = rows.get((day, unit_id))
+            got = {k: getattr(fact, k) for k in counts} if fact else dict.fromkeys(counts, 0)
+            assert got == counts, (day, unit_id)
+        assert {u for (dd, u) in rows if dd == day} <= {k[0] for k in raw}
+
+
+def test_daily_counts_refuse_a_day_not_over():
+    with pytest.raises(ValueError):
+        daily_counts(
+            period=Period(date(2026, 5, 1), date(2026, 6, 1)), scope=Scope(), keys=(), now=NOW
+        )
+
+
+def test_refreshing_twice_gives_the_same_rows(office):
+    _random_dossiers(office, random.Random(24), n=80)
+
+    def snapshot():
+        days = sorted(
+            DailyFact.objects.values_list(
+                "day", "unit_id", "carried_over", "received", "resolved", "in_progress"
+            )
+        )
+        months = sorted(
+            MonthlyFact.objects.values_list("month", "unit_id", "procedure_id", "in_progress"),
+            key=lambda row: (row[0], row[1], row[2] or 0),
+        )
+        return days, months
+
+    refresh_facts(now=NOW)
+    first = snapshot()
+    refresh_facts(now=NOW)  # the nightly task run twice (e.g. by two workers, one after another)
+    refresh_facts(months=[date(2026, 2, 1)], now=NOW)
+    assert snapshot() == first
+
+
+def test_a_month_rolled_up_before_the_daily_rows_is_rolled_up_again(office):
+    _random_dossiers(office, random.Random(25), n=30)
+    refresh_facts(now=NOW)
+    FactMonth.objects.filter(month=date(2025, 12, 1)).update(days=False)
+    DailyFact.objects.filter(day__lt=date(2026, 1, 1), day__gte=date(2025, 12, 1)).delete()
+    assert date(2025, 12, 1) in months_to_refresh(NOW)
+    period = Period(date(2025, 12, 5), date(2025, 12, 22))
+    # without its days, the month does not answer a period inside it
+    assert report_with_facts(period=period, scope=Scope(), group_by="unit", now=NOW) is None
+    refresh_facts(now=NOW)
+    combined = report_with_facts(period=period, scope=Scope(), group_by="unit", now=NOW)
+    assert combined is not None
+    _same(combined, report(period=period, now=NOW, use_facts=False))
+
+
+def test_a_dossier_entered_late_into_a_rolled_up_day_is_not_missed(office):
+    dossiers = _random_dossiers(office, random.Random(26), n=60)
+    refresh_facts(now=NOW)
+    period = Period(date(2026, 1, 5), date(2026, 1, 22))
+    late = dossier_row(
+        unit=office.ward, procedure=dossiers[0].procedure, received_at=at(2026, 1, 9)
+    )
+    late.save()
+    assert report_with_facts(period=period, scope=Scope(), group_by="unit", now=NOW) is None
+    assert (
+        report(period=period, now=NOW).total.counts
+        == report(period=period, now=NOW, use_facts=False).total.counts
+    )
+
+
+def _daily_figures():
+    return sorted(
+        DailyFact.objects.values_list(
+            "day", "unit_id", "carried_over", "received", "resolved", "in_progress", "stopped"
+        )
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_leave_the_same_daily_rows(office):
+    import threading
+
+    from django.db import connection
+
+    _random_dossiers(office, random.Random(27), n=60)
+    months = [date(2025, 12, 1), date(2026, 1, 1)]
+    refresh_facts(months=months, now=NOW)
+    once = _daily_figures()
+    assert once
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def run():
+        try:
+            barrier.wait()
+            refresh_facts(months=months, now=NOW)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert _daily_figures() == once

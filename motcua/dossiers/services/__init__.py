@@ -34,7 +34,11 @@ Decisions (DOMAIN §17 leaves them to us; the tests name each one):
   at the effective reception (D5) of the acceptance.
 """
 
-from motcua.dossiers.services.apologies import draft_apology, sign_apology
+from motcua.dossiers.services.apologies import (
+    draft_apology,
+    request_apology_signature,
+    sign_apology,
+)
 from motcua.dossiers.services.closing import refuse_dossier, return_to_applicant, stop_dossier
 from motcua.dossiers.services.common import lookup_secret_of
 from motcua.dossiers.services.intake import (
@@ -42,8 +46,10 @@ from motcua.dossiers.services.intake import (
     Created,
     DocumentData,
     accept_dossier,
+    acceptance_refusal,
     created_again,
     receive_dossier,
+    register_acceptance_check,
     submit_online,
 )
 from motcua.dossiers.services.notes import note_feedback, note_rating
@@ -53,13 +59,19 @@ from motcua.dossiers.services.supplements import (
     request_supplement,
     submit_supplement_online,
 )
-from motcua.dossiers.services.workflow import assign_step, complete_step, return_step
+from motcua.dossiers.services.workflow import (
+    assign_step,
+    complete_step,
+    register_step_completion,
+    return_step,
+)
 
 __all__ = [
     "ApplicantData",
     "Created",
     "DocumentData",
     "accept_dossier",
+    "acceptance_refusal",
     "assign_step",
     "complete_step",
     "created_again",
@@ -70,6 +82,9 @@ __all__ = [
     "receive_dossier",
     "receive_supplement",
     "recompute_deadlines",
+    "register_acceptance_check",
+    "register_step_completion",
+    "request_apology_signature",
     "refuse_dossier",
     "request_supplement",
     "return_step",

@@ -14,6 +14,9 @@ from motcua.dossiers.errors import DossierNotFound, ExtensionAlreadyUsed
 from motcua.dossiers.models import Apology, ApologyStatus, Dossier, EventKind
 from motcua.dossiers.services.common import change_of, chosen_step, fmt, optional_text, text
 from motcua.org.models import Staff
+from motcua.signatures import services as signing
+from motcua.signatures.models import Kind as SignedKind
+from motcua.signatures.models import SignedFile, SigningRequest
 
 
 def _check_new_due(dossier: Dossier, new_due_at: datetime, *, now: datetime) -> None:
@@ -79,15 +82,78 @@ def draft_apology(
     return apology
 
 
-@transaction.atomic
-def sign_apology(*, apology_id: int, actor: Staff, now: datetime | None = None) -> Apology:
-    """The leader signs the apology: the gate of its step opens; the first signed apology with a
-    new date moves the citizen's appointment (`due_at`), never `original_due_at`."""
+def _dossier_of(apology_id: int) -> int:
     dossier_id = Apology.objects.filter(pk=apology_id).values_list("dossier_id", flat=True).first()
     if dossier_id is None:
         raise DossierNotFound(_("Không tìm thấy phiếu xin lỗi."))
+    return int(dossier_id)
+
+
+def _identity(actor: Staff, dossier: Dossier) -> signing.Identity:
+    return signing.identity_of_staff(
+        actor, position=_("Thủ trưởng cơ quan, đơn vị"), unit=dossier.unit.name
+    )
+
+
+def prepare_apology_signature(
+    *, subject_id: int, actor: Staff, now: datetime | None = None
+) -> signing.Prepared:
+    """Before a signature: may ``actor`` sign this apology now (the policy's refusal, or
+    SigningKeyMissing), and the Mẫu 04 exactly as it will be signed (the preview the leader
+    sees). Changes nothing."""
+    from motcua.dossiers.official_forms import render_apology_to_sign
+
+    dossier_id = _dossier_of(subject_id)
+    with transaction.atomic():
+        change = change_of(
+            policy.SIGN_APOLOGY, dossier_id=dossier_id, actor=actor, now=now, apology_id=subject_id
+        )
+    identity = _identity(actor, change.dossier)
+    pdf = render_apology_to_sign(
+        dossier_id=dossier_id, apology_id=subject_id, signer=actor, at=change.at
+    )
+    return signing.Prepared(
+        pdf=pdf, signer=identity, seal=signing.seal_of_unit(change.dossier.unit), box="chu-ky"
+    )
+
+
+def request_apology_signature(*, apology_id: int, actor: Staff) -> SigningRequest:
+    """The leader confirmed the preview: a signing request the worker completes (a token or
+    a phone may take a while); the page follows it. Refused at once when the leader may not
+    sign or has no key."""
+    dossier_id = _dossier_of(apology_id)
+    with transaction.atomic():
+        change = change_of(
+            policy.SIGN_APOLOGY, dossier_id=dossier_id, actor=actor, now=None, apology_id=apology_id
+        )
+    _identity(actor, change.dossier)
+    return signing.request_signature(
+        kind=SignedKind.APOLOGY,
+        subject_id=apology_id,
+        actor=actor,
+        dossier_code=change.dossier.code,
+    )
+
+
+def complete_apology_signature(
+    *, subject_id: int, actor: Staff, pdf: bytes, code: str, now: datetime | None = None
+) -> SignedFile:
+    """The signed Mẫu 04 is back: store it (bytes before the row) and register its hash, open
+    the gate of the step, move the appointment when the apology proposes one, e-mail EXACTLY the
+    stored bytes. One transaction, one event; the policy is asked again under the lock."""
+    return _record_signature(apology_id=subject_id, actor=actor, pdf=pdf, code=code, now=now)[1]
+
+
+@transaction.atomic
+def _record_signature(
+    *, apology_id: int, actor: Staff, pdf: bytes, code: str, now: datetime | None
+) -> tuple[Apology, SignedFile]:
     change = change_of(
-        policy.SIGN_APOLOGY, dossier_id=dossier_id, actor=actor, now=now, apology_id=apology_id
+        policy.SIGN_APOLOGY,
+        dossier_id=_dossier_of(apology_id),
+        actor=actor,
+        now=now,
+        apology_id=apology_id,
     )
     dossier = change.dossier
     apology = Apology.objects.select_related("step__unit").get(pk=apology_id)
@@ -102,6 +168,35 @@ def sign_apology(*, apology_id: int, actor: Staff, now: datetime | None = None) 
     apology.signed_by = actor
     apology.signed_at = change.at
     apology.save()
+    stored = signing.register_signed(
+        pdf=pdf,
+        code=code,
+        kind=SignedKind.APOLOGY,
+        signer_name=actor.get_full_name() or actor.get_username(),
+        dossier_code=dossier.code,
+        subject_id=apology.pk,
+        signed_by=actor,
+        signed_at=change.at,
+    )
     change.record(EventKind.APOLOGY_SIGNED, note=note, step=apology.step)
-    notices.notify_apology(dossier=dossier, apology=apology)
-    return apology
+    notices.notify_apology(dossier=dossier, apology=apology, signed_pdf=pdf)
+    return apology, stored
+
+
+def sign_apology(*, apology_id: int, actor: Staff, now: datetime | None = None) -> Apology:
+    """The leader signs the apology, at once (PKCS#12, or a token/phone that answers while the
+    caller waits; the office page goes through `request_apology_signature` instead): the Mẫu 04
+    is signed digitally (PAdES), stored and registered; the gate of its step opens on the
+    SIGNED letter; the first signed apology with a new date moves the citizen's appointment
+    (`due_at`), never `original_due_at`. A refused or failed signature changes nothing."""
+    prepared = prepare_apology_signature(subject_id=apology_id, actor=actor, now=now)
+    code = signing.new_verify_code()
+    pdf = signing.sign_pdf(
+        prepared.pdf,
+        signer=prepared.signer,
+        seal=prepared.seal,
+        box=prepared.box,
+        verify_code=code,
+        now=now,
+    )
+    return _record_signature(apology_id=apology_id, actor=actor, pdf=pdf, code=code, now=now)[0]

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from motcua.core import keys
 from motcua.core.changes import Change
 from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput
@@ -50,9 +50,14 @@ def calendar_error(exc: CalendarError, field: str) -> InvalidInput:
 
 
 def lookup_secret_of(dossier: Dossier) -> str:
-    """The dossier's look-up secret, derived again from its nonce (for an idempotent replay)."""
+    """The dossier's look-up secret, derived again from its nonce (for an idempotent replay),
+    with the look-up key, or for an older dossier the SECRET_KEY it was issued under
+    (`motcua.core.keys`)."""
     return rules.format_secret(
-        rules.derive_secret(settings.SECRET_KEY.encode(), dossier.lookup_nonce)
+        keys.recover(
+            lambda key: rules.derive_secret(key, dossier.lookup_nonce),
+            lambda secret: rules.hash_secret(dossier.code, secret) == dossier.lookup_secret_hash,
+        )
     )
 
 

@@ -4,24 +4,30 @@ the citizen, and the desk's acceptance of an online or postal submission."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import GreenLaneGroup, Procedure, ProcedureStep
 from motcua.catalog.rules import missing_papers
 from motcua.catalog.selectors import accepts_online, get_procedure_to_receive
+from motcua.core import keys
 from motcua.core.clock import past_reception
 from motcua.core.errors import InvalidInput
 from motcua.core.people import Contact
 from motcua.core.text import clean_email
 from motcua.dossiers import notices, policy, rules
 from motcua.dossiers.codes import next_code
-from motcua.dossiers.errors import MissingPapers, ProcedureNotOffered, UnknownProcedure, UnknownUnit
+from motcua.dossiers.errors import (
+    MissingPapers,
+    PapersWithoutFiles,
+    ProcedureNotOffered,
+    UnknownProcedure,
+    UnknownUnit,
+)
 from motcua.dossiers.models import (
     Applicant,
     Channel,
@@ -31,6 +37,7 @@ from motcua.dossiers.models import (
     EventKind,
     Status,
 )
+from motcua.dossiers.search import search_text_of
 from motcua.dossiers.selectors import actor_facts, labels
 from motcua.dossiers.services.common import (
     DossierChange,
@@ -197,11 +204,12 @@ def _new_dossier(
 def _store(dossier: Dossier, *, applicant: ApplicantData, on: date) -> Created:
     """Take the next code of the dossier's unit on ``on`` and insert the dossier and its
     applicant. Called last before the inserts, so the code counter's row lock is held briefly."""
-    secret = rules.format_secret(
-        rules.derive_secret(settings.SECRET_KEY.encode(), dossier.lookup_nonce)
-    )
+    secret = rules.format_secret(rules.derive_secret(keys.lookup_key(), dossier.lookup_nonce))
     dossier.code = next_code(unit=dossier.unit, on=on)
     dossier.lookup_secret_hash = rules.hash_secret(dossier.code, secret)
+    dossier.search_text = search_text_of(
+        code=dossier.code, name=applicant.name, id_number=applicant.id_number, phone=applicant.phone
+    )
     dossier.save(force_insert=True)
     Applicant.objects.create(dossier=dossier, **asdict(applicant))
     return Created(dossier=dossier, lookup_secret=secret)
@@ -336,7 +344,8 @@ def receive_dossier(
         event_note += " " + _("Nhập lùi thời điểm tiếp nhận: %(reason)s") % {"reason": reason}
     change = DossierChange(dossier, actor=actor, at=now, steps=steps, from_status="")
     event = change.record(EventKind.RECEIVED, note=event_note, to_unit=unit)
-    notices.notify_receipt(dossier=dossier)
+    # A walk-in citizen gets the look-up secret with the receipt (the online one has it).
+    notices.notify_receipt(dossier=dossier, secret=created.lookup_secret, now=now)
     return replace(created, steps=tuple(steps), events=(event,))
 
 
@@ -388,12 +397,40 @@ def submit_online(
     return created
 
 
+#: What a dossier must satisfy before the desk accepts it, beyond the policy: each check answers
+#: the refusal (a sentence naming what is missing and what to do) or None. The documents app
+#: registers "a mandatory paper has no file" from its AppConfig.ready(); this module imports
+#: no app above it.
+AcceptanceCheck = Callable[[Dossier], "str | None"]
+_acceptance_checks: list[AcceptanceCheck] = []
+
+
+def register_acceptance_check(check: AcceptanceCheck) -> AcceptanceCheck:
+    """Add ``check`` to what `accept_dossier` asks (once, however often it is registered)."""
+    if check not in _acceptance_checks:
+        _acceptance_checks.append(check)
+    return check
+
+
+def acceptance_refusal(dossier: Dossier) -> str | None:
+    """Why ``dossier`` cannot be accepted now (the first registered check that refuses), or
+    None. The service enforces it; the office page and the API show it."""
+    for check in _acceptance_checks:
+        refusal = check(dossier)
+        if refusal:
+            return refusal
+    return None
+
+
 @transaction.atomic
 def accept_dossier(*, dossier_id: int, actor: Staff, now: datetime | None = None) -> Dossier:
     """The desk's check passed: an online or postal submission becomes `received`; the clock
     starts at the effective reception (D5) of this moment."""
     change = change_of(policy.ACCEPT, dossier_id=dossier_id, actor=actor, now=now)
     dossier, at = change.dossier, change.at
+    refusal = acceptance_refusal(dossier)
+    if refusal:
+        raise PapersWithoutFiles(refusal)
     dossier.status = Status.RECEIVED
     cal = calendar_for(dossier.unit)
     _set_clock(dossier, cal, received_at=at, actor=actor)
@@ -403,5 +440,5 @@ def accept_dossier(*, dossier_id: int, actor: Staff, now: datetime | None = None
     _open_steps(dossier, list(templates), cal, received_at=at, actor=who, staff=actor)
     note = _("Hẹn trả kết quả %(due)s.") % {"due": fmt(dossier.due_at)}
     change.record(EventKind.ACCEPTED, note=note, to_unit=dossier.unit)
-    notices.notify_receipt(dossier=dossier)
+    notices.notify_receipt(dossier=dossier, now=at)
     return dossier

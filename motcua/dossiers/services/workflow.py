@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -78,6 +79,22 @@ def _step_change(
     return change, chosen_step(change.steps, step_id)
 
 
+#: What else happens when a step completes, inside its transaction: each hook gets the dossier
+#: (locked), the step just finished, the actor and the moment, and may refuse with a DomainError
+#: (the step then stays open: nothing changes). The documents app registers the leader's
+#: signature of the result ("Ký cấp kết quả") from its AppConfig.ready(); this module imports no
+#: app above it.
+StepHook = Callable[..., None]
+_completion_hooks: list[StepHook] = []
+
+
+def register_step_completion(hook: StepHook) -> StepHook:
+    """Add ``hook(*, dossier, step, actor, at)`` to what `complete_step` runs (once)."""
+    if hook not in _completion_hooks:
+        _completion_hooks.append(hook)
+    return hook
+
+
 @transaction.atomic
 def complete_step(
     *,
@@ -94,6 +111,8 @@ def complete_step(
     )
     note = optional_text(note, field="note", label=_("ghi chú"))
     dossier, at = change.dossier, change.at
+    for hook in _completion_hooks:
+        hook(dossier=dossier, step=step, actor=actor, at=at)
     finish(step, at=at)
     following = next((s for s in change.steps if s.order > step.order), None)
     if following is None or not following.counted:

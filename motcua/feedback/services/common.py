@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from motcua.core import keys
 from motcua.core.changes import Change
 from motcua.core.clock import format_local, resolve_now
 from motcua.core.errors import InvalidInput, NotAllowed
@@ -108,12 +108,25 @@ def unit_of(code: str, *, field: str) -> Unit:
     return unit
 
 
-def dossier_of(code: str) -> Dossier:
-    code = code.strip()
-    dossier = (
+def plain_code(code: str) -> str:
+    """A typed dossier code as it is kept: trimmed, at most the field's 64 characters."""
+    return "".join(code.split())[:64]
+
+
+def known_dossier(code: str) -> Dossier | None:
+    """The dossier of ``code`` (in any case), or None; never an error."""
+    code = plain_code(code)
+    if not code or "\x00" in code:
+        return None
+    return (
         Dossier.objects.select_related("unit").filter(code=code).first()
         or Dossier.objects.select_related("unit").filter(code__iexact=code).first()
     )
+
+
+def dossier_of(code: str) -> Dossier:
+    code = code.strip()
+    dossier = known_dossier(code)
     if dossier is None:
         raise UnknownDossier(
             _("Không có hồ sơ mã %(code)s. Hãy đối chiếu mã trên phiếu tiếp nhận và hẹn trả.")
@@ -212,7 +225,10 @@ def change_of(
 
 def secret_of(feedback: Feedback) -> str:
     """The citizen's look-up secret (derived again from the stored nonce)."""
-    return rules.derive_secret(settings.SECRET_KEY.encode(), feedback.secret_nonce)
+    return keys.recover(
+        lambda key: rules.derive_secret(key, feedback.secret_nonce),
+        lambda secret: rules.hash_secret(feedback.secret_nonce, secret) == feedback.secret_hash,
+    )
 
 
 def pick_intake_unit(actor: Staff, code: str, concerned: Unit | None) -> Unit:

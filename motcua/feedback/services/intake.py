@@ -6,14 +6,15 @@ import secrets
 from dataclasses import asdict
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.access.services import IdempotencyKeyReused, create_once
+from motcua.core import keys
 from motcua.core.clock import past_reception
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.text import clean_text
+from motcua.dossiers.models import Dossier
 from motcua.feedback import notices, rules
 from motcua.feedback.errors import (
     IdempotencyConflict,
@@ -36,9 +37,11 @@ from motcua.feedback.services.common import (
     dossier_of,
     fmt,
     green_lane_of,
+    known_dossier,
     link_dossier,
     now_or,
     pick_intake_unit,
+    plain_code,
     respond_by_of,
     secret_of,
     unit_of,
@@ -182,11 +185,19 @@ def _receive_new(
             field="received_at",
         )
 
-    dossier = dossier_of(dossier_code) if dossier_code.strip() else None
+    typed_code = plain_code(dossier_code)
+    dossier: Dossier | None = None
+    if actor is not None:
+        dossier = dossier_of(typed_code) if typed_code else None
+    elif typed_code:
+        # Anonymous (the web form, the public API, Open311): the answer never tells whether
+        # the code exists. The item is linked for staff, its unit is not taken from the
+        # dossier (a look-up would show it), and nothing is written on the dossier's timeline.
+        dossier = known_dossier(typed_code)
     concerned: Unit | None = None
     if unit_code.strip():
         concerned = unit_of(unit_code, field="unit")
-    elif dossier is not None:
+    elif dossier is not None and actor is not None:
         concerned = dossier.unit
 
     intake: Unit | None = concerned
@@ -211,7 +222,7 @@ def _receive_new(
         **asdict(who),  # name, phone, email, address: the model's own fields
         **asdict(geo or GeoReport()),  # the GeoReport v2 fields, likewise
     )
-    secret = rules.derive_secret(settings.SECRET_KEY.encode(), nonce)
+    secret = rules.derive_secret(keys.lookup_key(), nonce)
     feedback.secret_hash = rules.hash_secret(nonce, secret)
     feedback.save()
     FeedbackChange(feedback, actor=actor, at=now, from_status="").record(
@@ -219,8 +230,11 @@ def _receive_new(
         note=_("Qua %(channel)s, tiếp nhận lúc %(at)s.")
         % {"channel": feedback.get_channel_display(), "at": fmt(received_at)},
     )
-    if dossier is not None:
+    if dossier is not None and actor is not None:
         link_dossier(feedback, dossier, actor=actor, at=now)
+        feedback.save(update_fields=["dossier", "dossier_code"])
+    elif typed_code:
+        feedback.dossier, feedback.dossier_code = dossier, dossier.code if dossier else typed_code
         feedback.save(update_fields=["dossier", "dossier_code"])
     notices.notify_feedback_received(feedback=feedback)
     return Received(feedback, secret)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.utils.translation import get_language, gettext, ngettext
 
 from motcua.core.templatetags.vn import local, vn_date, vn_long
 from motcua.org.models import Role
@@ -34,6 +36,7 @@ def office_nav(context: dict[str, Any]) -> dict[str, Any]:
         "apologies": su or Role.LEADER in roles,
         "board": su or bool(roles & {Role.LEADER, Role.HEAD, Role.SUPERVISOR}),
         "supervision": su or Role.SUPERVISOR in roles,
+        "complaints": su or bool(roles),
     }
 
 
@@ -41,3 +44,24 @@ def office_nav(context: dict[str, Any]) -> dict[str, Any]:
 register.filter("local", local)
 register.filter("vn_long", vn_long)
 register.filter("vn_date", vn_date)
+
+
+def _amount(value: Decimal) -> tuple[str, int]:
+    """0,5 and the count ngettext picks the form by (a fraction takes the plural)."""
+    text = f"{Decimal(value).normalize():f}"
+    count = int(value) if value == value.to_integral_value() else 2
+    return (text if get_language() == "en" else text.replace(".", ",")), count
+
+
+@register.filter
+def legal_time(procedure: Any) -> str:
+    """A procedure's statutory time with its unit: "0,5 ngày làm việc", "4 giờ làm việc", and
+    "Trả kết quả trong ngày" for 0 days (never "0 ngày làm việc")."""
+    if procedure.legal_working_hours is not None:
+        text, n = _amount(procedure.legal_working_hours)
+        return ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", n) % {"n": text}
+    days = procedure.legal_working_days or Decimal(0)
+    if days == 0:
+        return gettext("Trả kết quả trong ngày")
+    text, n = _amount(days)
+    return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", n) % {"n": text}

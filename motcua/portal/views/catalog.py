@@ -47,14 +47,12 @@ def catalog(request: HttpRequest) -> HttpResponse:
         q = form.cleaned_data["q"].strip()
         field_code = form.cleaned_data["linh_vuc"]
         online_only = form.cleaned_data["truc_tuyen"]
-    found = everything
+    # A search ranks by matched words, folded as everywhere (catalog.selectors.list_procedures).
+    found = list(list_procedures(q=q)) if q else everything
     if online_only:
         found = [p for p in found if presenters.accepts_online(p)]
     if field_code:
         found = [p for p in found if p.field.code == field_code]
-    if q:
-        words = presenters.fold(q).split()
-        found = [p for p in found if all(w in presenters.fold(f"{p.name} {p.code}") for w in words)]
     paginator = Paginator([presenters.procedure_row(p) for p in found], PER_PAGE)
     current = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
@@ -96,7 +94,15 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
             "green_lane": presenters.green_lane_note(p),
             "units": [u for u in p.units.all() if u.active],
             "documents": list(p.documents.all()),
-            "steps": [(s.name, presenters.number(s.duration_working_hours)) for s in p.steps.all()],
+            "steps": [
+                (
+                    s.name,
+                    presenters.working_hours(s.duration_working_hours)
+                    if s.duration_working_hours
+                    else "",
+                )
+                for s in p.steps.all()
+            ],
         },
         section="catalog",
     )

@@ -1,7 +1,7 @@
 """The look-up by code and secret, and what the citizen does from it: supplement, rating.
 
 Enumeration-proof: an unknown code and a wrong secret give the same page, status and work (one
-query, one hash, one counted miss); the typed secret is never echoed. Misses are counted per
+query, one hash, one counted miss; nothing of the dossier is loaded before the secret matches); the typed secret is never echoed. Misses are counted per
 client address (REMOTE_ADDR: a proxy must put the real client there) in the dossier engine's
 rate-limit table, in the SAME bucket as the API's look-up (`motcua.access.services`,
 ``LOOKUP_MISSES_PER_CLIENT``: 20 misses in 10 minutes), so every worker process and both faces
@@ -13,10 +13,10 @@ workers would let N × 20 guesses through.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,9 +27,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.access import services as access
+from motcua.documents.downloads import link_token
+from motcua.documents.errors import FileRefused
+from motcua.documents.selectors import public_results
+from motcua.documents.services import add_online_supplement
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.rules import hash_secret
-from motcua.dossiers.selectors import get_public_dossier
+from motcua.dossiers.selectors import get_public_dossier, public_lookup_row
 from motcua.dossiers.services import submit_supplement_online
 from motcua.portal import presenters, session, uploads
 from motcua.portal.forms import LookupForm, RatingForm, SupplementForm
@@ -71,17 +75,22 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return page(request, "portal/lookup.html", {"form": form}, section="lookup")
     bucket = client_bucket(request)
     now = timezone.now()
-    wait = access.retry_after(bucket, LIMIT, now=now)
-    if wait is not None:
-        return _too_many(request, wait)
     form = LookupForm(request.POST)
     if not form.is_valid():
         return page(request, "portal/lookup.html", {"form": form}, section="lookup", status=400)
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
-    dossier = get_public_dossier(code)
-    expected = dossier.lookup_secret_hash if dossier is not None else NO_MATCH
-    if not hmac.compare_digest(expected, hash_secret(code, secret)) or dossier is None:
-        access.count_attempt(bucket, LIMIT, now=now)
+    # One query (the counted misses, the code as stored, the secret's hash) BEFORE anything of
+    # the dossier is loaded: a wrong secret and an unknown code cost the same work and time.
+    row = public_lookup_row(code, bucket=bucket, since=now - LIMIT.window)
+    if row.misses >= LIMIT.attempts:
+        return _too_many(request, access.retry_after(bucket, LIMIT, now=now) or 1)
+    if row.dossier_id is not None:
+        code = row.code  # typed in any case, matched as stored
+    expected = row.secret_hash if row.dossier_id is not None else NO_MATCH
+    if not hmac.compare_digest(expected, hash_secret(code, secret)) or row.dossier_id is None:
+        wait = access.count_miss(bucket, LIMIT, now=now)
+        if wait is not None:
+            return _too_many(request, wait)
         return page(
             request,
             "portal/lookup.html",
@@ -115,20 +124,30 @@ def _render_dossier(
     if view.open_supplement is not None:
         since = view.open_supplement.requested_at
         sent = [
-            f
-            for f in uploads.list_files(dossier.code)
-            if f.kind == "supplement" and datetime.fromisoformat(f.at) >= since
+            uploads.view_of(f)
+            for f in dossier.files.filter(kind="supplement", added_at__gte=since).order_by("pk")
         ]
         if supplement_form is None and not sent:
             supplement_form = SupplementForm(items=view.open_supplement.items)
     if view.may_rate and rating_form is None:
         rating_form = RatingForm(choices=Overall.choices)
+    results = [
+        {
+            "doc": r,
+            "number": r.result.number,
+            "issued_on": r.result.issued_on,
+            "size_text": uploads.human_size(r.size),
+            "url": reverse("api-1:public_document_content", args=[link_token(r)]),
+        }
+        for r in public_results(dossier)
+    ]
     return page(
         request,
         "portal/dossier.html",
         {
             "d": view,
             "sent": sent,
+            "results": results,
             "supplement_form": supplement_form if view.open_supplement else None,
             "rating_form": rating_form if view.may_rate else None,
             "refusal": refusal,
@@ -175,13 +194,27 @@ def _supplement(request: HttpRequest, code: str) -> HttpResponse:
     form = SupplementForm(request.POST, request.FILES, items=view.open_supplement.items)
     if not form.is_valid():
         return _render_dossier(request, d, supplement_form=form, status=400)
-    # The files are kept with the dossier (its manifest, kind "supplement"); the engine answers
-    # the request and resumes the clock (D8), as when the desk records a supplement.
-    stored = uploads.store_for_dossier(code, form.papers(), kind="supplement")
-    submit_supplement_online(
-        dossier_id=d.pk,
-        note=_("Công dân gửi %(n)s tệp bổ sung trực tuyến.") % {"n": len(stored)},
-    )
+    # The files become the dossier's Documents (kind "supplement", under their papers), then the
+    # engine answers the request and resumes the clock (D8), as when the desk records a
+    # supplement; both in one transaction (the bytes are stored before it commits).
+    try:
+        with transaction.atomic():
+            stored = add_online_supplement(
+                dossier_id=d.pk,
+                files=[
+                    (paper, f.stream(), f.sent_name or f.name or "") for paper, f in form.papers()
+                ],
+            )
+            submit_supplement_online(
+                dossier_id=d.pk,
+                note=_("Công dân gửi %(n)s tệp bổ sung trực tuyến: %(names)s.")
+                % {
+                    "n": len(stored),
+                    "names": "; ".join(f"{x.paper_name}: {x.name}" for x in stored),
+                },
+            )
+    except FileRefused as exc:
+        return _render_dossier(request, d, supplement_form=form, refusal=exc.message, status=422)
     messages.success(
         request,
         _("Đã gửi %(n)s tệp bổ sung; hồ sơ tiếp tục được giải quyết. Cảm ơn ông/bà.")

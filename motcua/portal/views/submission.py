@@ -1,10 +1,12 @@
 """Online submission: the form (applicant, unit, one upload per paper), the review, the submit
 (through the dossier engine's `submit_online`) and the receipt with code and secret.
 
-The files are checked while they are received (`motcua.portal.uploads`), kept in a staging
-folder for the review, and moved into the dossier's folder in the transaction that creates the
-dossier. The staging token is also the idempotency key of the submission (the access app's
-`create_once`): a double click on "Nộp hồ sơ" gives the first dossier again, never a second.
+The files are checked while they are received (`motcua.portal.uploads`) and each acceptable
+one is STORED at once (the documents app's staging, under the browser's token): a validation
+error elsewhere in the form keeps the chosen files attached, shown under their papers; the
+review reads them from any web process; they become the dossier's Documents in the transaction
+that creates the dossier. The staging token is also the idempotency key of the submission (the
+access app's `create_once`): a double click on "Nộp hồ sơ" gives the first dossier again.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.access import services as access
+from motcua.access.login import client_address
+from motcua.access.selectors import idempotency_key_used
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import get_procedure_in_force
 from motcua.core.errors import DomainError
+from motcua.documents.services import attach_staged
 from motcua.dossiers.rules import mask_name
 from motcua.dossiers.selectors import get_public_dossier
 from motcua.dossiers.services import (
@@ -34,6 +39,7 @@ from motcua.dossiers.services import (
     lookup_secret_of,
     submit_online,
 )
+from motcua.payments.services import fix_amount_due
 from motcua.portal import presenters, session, uploads
 from motcua.portal.forms import SubmissionForm
 from motcua.portal.views.common import not_found, page
@@ -60,9 +66,7 @@ def _draft(request: HttpRequest, code: str) -> dict[str, Any] | None:
 
 
 def _drop_draft(request: HttpRequest) -> None:
-    draft = request.session.pop(DRAFT, None)
-    if isinstance(draft, dict) and draft.get("token"):
-        uploads.discard_staged(str(draft["token"]))
+    request.session.pop(DRAFT, None)
 
 
 def _form_page(
@@ -86,8 +90,34 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
+        if request.content_type == "multipart/form-data":  # the post may store files
+            refused = _throttled(
+                request,
+                (f"stage:client:{client_address(request)}", access.STAGING_PER_CLIENT),
+                (f"stage:session:{uploads.staging_token(request)}", access.STAGING_PER_SESSION),
+            )
+            if refused is not None:
+                return refused  # before a byte of the body is read
         uploads.accept_uploads(request)  # before CSRF reads request.POST
     return _submit(request, code)
+
+
+def _throttled(request: HttpRequest, *buckets: tuple[str, access.Limit]) -> HttpResponse | None:
+    """None when one more attempt is counted in every bucket; else the 429 page."""
+    try:
+        access.claim(*buckets)
+    except access.Throttled as refused:
+        wait = refused.retry_after_seconds
+        response = page(
+            request,
+            "portal/too_many.html",
+            {"minutes": max(1, (wait + 59) // 60), "submission": True},
+            section="catalog",
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    return None
 
 
 @csrf_protect
@@ -100,21 +130,36 @@ def _submit(request: HttpRequest, code: str) -> HttpResponse:
         initial: dict[str, Any] = {}
         if draft:
             initial = {**draft["applicant"], "unit": draft["unit"], "note": draft["note"]}
-        return _form_page(request, p, SubmissionForm(procedure=p, initial=initial))
-    form = SubmissionForm(request.POST, request.FILES, procedure=p)
-    if not form.is_valid():
+        staged = _staged_by_paper(request)
+        return _form_page(request, p, SubmissionForm(procedure=p, initial=initial, staged=staged))
+    probe = SubmissionForm(procedure=p)
+    chosen: list[tuple[str, str, uploads.PortalUpload]] = []
+    for key in probe.paper_fields:
+        chosen_file = request.FILES.get(key)
+        if isinstance(chosen_file, uploads.PortalUpload):
+            chosen.append((key, probe.fields[key].document, chosen_file))  # type: ignore[attr-defined]
+    refused = uploads.stage_papers(request, chosen)
+    form = SubmissionForm(
+        request.POST, request.FILES, procedure=p, staged=_staged_by_paper(request)
+    )
+    valid = form.is_valid()
+    for key, message in refused.items():
+        form.add_error(key, message)
+    if not valid or refused:
         return _form_page(request, p, form, status=400)
     _drop_draft(request)
-    token, staged = uploads.stage(form.papers())
     request.session[DRAFT] = {
         "procedure": p.code,
         "unit": form.cleaned_data["unit"],
         "applicant": {k: form.cleaned_data[k] for k in APPLICANT_KEYS},
         "note": form.cleaned_data["note"],
-        "token": token,
-        "files": uploads.as_data(staged),
+        "token": uploads.staging_token(request),
     }
     return redirect("portal:review", code=p.code)
+
+
+def _staged_by_paper(request: HttpRequest) -> dict[str, uploads.FileView]:
+    return {f.paper_name: uploads.view_of(f) for f in uploads.staged(request)}
 
 
 def _reception_note(unit_name: str, at: Any, effective: Any) -> str:
@@ -137,7 +182,11 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, _("Hãy điền thông tin và chọn tệp giấy tờ để nộp hồ sơ."))
         return redirect("portal:submit", code=code)
     unit = next((u for u in p.units.all() if u.code == draft["unit"]), None)
-    staged = uploads.staged_from(draft["files"])
+    papers = [d.name for d in p.documents.all()]
+    staged = sorted(
+        (uploads.view_of(f) for f in uploads.staged(request)),
+        key=lambda f: papers.index(f.document) if f.document in papers else len(papers),
+    )
     context = {
         "p": p,
         "draft": draft,
@@ -148,12 +197,21 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         return page(request, "portal/review.html", context, section="catalog")
     if request.POST.get("action") == "edit":
-        request.session[DRAFT] = {**draft, "files": [], "token": ""}
-        uploads.discard_staged(str(draft["token"]))
-        messages.info(request, _("Hãy sửa thông tin, rồi chọn lại các tệp giấy tờ."))
+        messages.info(
+            request,
+            _("Hãy sửa thông tin. Các tệp đã chọn vẫn được giữ; chọn tệp khác để thay thế."),
+        )
         return redirect("portal:submit", code=code)
 
     token = str(draft["token"])
+    if not idempotency_key_used(kind="dossier", scope="portal", key=token):  # not a double click
+        refused = _throttled(
+            request,
+            (f"submit:client:{client_address(request)}", access.SUBMISSIONS_PER_CLIENT),
+            (f"submit:session:{token}", access.SUBMISSIONS_PER_SESSION),
+        )
+        if refused is not None:
+            return refused
 
     def create() -> Created:
         created = submit_online(
@@ -163,7 +221,9 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
             documents=[DocumentData(name=f.document) for f in staged],
             note=draft["note"],
         )
-        uploads.commit_staged(token, staged, created.dossier.code)
+        attach_staged(token=token, dossier=created.dossier)
+        # the amount due is fixed at submission
+        fix_amount_due(dossier_id=created.dossier.pk, actor=None)
         return created
 
     try:
@@ -187,8 +247,10 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     except FileNotFoundError:
         messages.error(request, _("Không tìm thấy các tệp đã chọn; hãy chọn lại tệp giấy tờ."))
         request.session.pop(DRAFT, None)
+        uploads.discard_staged(request)
         return redirect("portal:submit", code=code)
     request.session.pop(DRAFT, None)
+    request.session.pop(uploads.STAGING_KEY, None)
     session.grant(request, created.dossier.code)
     return redirect("portal:receipt", code=created.dossier.code)
 
@@ -223,7 +285,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
             effective = calendar_for(d.unit).effective_reception(d.submitted_at)
         except CalendarError:  # pragma: no cover
             effective = None
-    files = [f for f in uploads.list_files(code) if f.kind == "submission"]
+    files = [uploads.view_of(f) for f in d.files.filter(kind="submitted").order_by("pk")]
     return page(
         request,
         "portal/receipt.html",

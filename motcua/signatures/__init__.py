@@ -1,0 +1,1 @@
+"""Digital signatures (PAdES with pyHanko): signer backends, signing, verification."""
