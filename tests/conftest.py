@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from motcua.org.models import Staff, Unit
 from tests.factories import make_staff, make_unit
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Every test starts in the site's language: a test (or a server thread) that switched to
+    English must not leak it into the next one."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -82,6 +82,9 @@ from motcua.signatures.models import SignedFile
 
 #: Where the figures of the other apps are found, by name (looked up when asked, so that the
 #: board works before those apps exist and reports never imports them at module level).
+#: The kinds of `documents.Document` that are the citizen's papers digitised (not issued forms).
+DIGITISED_KINDS = ("submitted", "scan", "supplement")
+
 SOURCES: dict[str, str] = {
     "digitisation": "motcua.documents.selectors.digitisation_figures",
     "electronic_results": "motcua.documents.selectors.results_of",
@@ -322,7 +325,10 @@ def _digitisation(
     received = Dossier.objects.filter(
         unit_id__in=units, received_at__gte=start_at, received_at__lt=end_at
     )
-    if not _files().objects.filter(dossier__in=received).exists():
+    # the citizen's papers only: a form the office issued (a signed Mẫu 01 or Mẫu 04 is filed as
+    # a Document too) says nothing about whether the unit digitises what it receives
+    papers = _files().objects.filter(dossier__in=received, kind__in=DIGITISED_KINDS)
+    if not papers.exists():
         return None
     figs = fn(units, start_at, end_at)
     return int(figs.digitised_dossiers), received.count()

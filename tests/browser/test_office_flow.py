@@ -161,7 +161,7 @@ def test_an_overdue_step_waits_for_the_signed_apology_then_completes(
     page.shot("3-du-thao-xin-loi")
 
     login(page, live_server, "lanhdao")
-    page.get_by_role("link", name="Phiếu xin lỗi chờ ký").click()
+    page.get_by_role("link", name="Phiếu xin lỗi chờ ký", exact=True).click()
     page.get_by_role("link", name=dossier.code).wait_for()
     page.shot("4-lanh-dao-cho-ky")
     page.get_by_role("button", name="Ký phiếu").click()

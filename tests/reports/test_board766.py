@@ -58,8 +58,8 @@ def city(office):
 
 
 def _provided(received, resolved) -> dict[str, Decimal | None]:
-    """The documents and signatures apps' figures by hand: no data while they hold nothing for
-    these dossiers, else the share of dossiers with a digitised paper / a signed result."""
+    """The documents and signatures apps' figures by hand: no data while they hold none of the
+    citizen's papers (forms the office issued do not count) for these dossiers, else the share of dossiers with a digitised paper / a signed result."""
     from motcua.documents.models import Document
     from motcua.signatures.models import SignedFile
 
@@ -81,7 +81,7 @@ def _provided(received, resolved) -> dict[str, Decimal | None]:
         resolved_codes[s.dossier_code] for s in signed_results
     }
     return {
-        "d_digitised": pct(len(digitised), len(received)) if files else None,
+        "d_digitised": pct(len(digitised), len(received)) if digitised else None,
         "d_e_result": (pct(len(signed), len(resolved)) if results or signed_results else None),
     }
 

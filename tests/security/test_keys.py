@@ -25,7 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "MOTCUA_DEMO"}}
+    """The environment of a production process (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE
+    in this process for Playwright; a deployment never has it)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "MOTCUA_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.pop("PYTEST_VERSION", None)
     env.pop("SECRET_KEY", None)
     env.pop("MOTCUA_LOOKUP_KEY", None)
