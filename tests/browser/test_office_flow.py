@@ -164,6 +164,7 @@ def test_an_overdue_step_waits_for_the_signed_apology_then_completes(
     page.get_by_role("link", name="Phiếu xin lỗi chờ ký", exact=True).click()
     page.get_by_role("link", name=dossier.code).wait_for()
     page.shot("4-lanh-dao-cho-ky")
+    page.once("dialog", lambda dialog: dialog.accept())  # signing asks to confirm first
     page.get_by_role("button", name="Ký phiếu").click()
     page.get_by_text("Không có phiếu xin lỗi nào chờ ký.").wait_for()
     page.shot("5-da-ky")
