@@ -4,10 +4,17 @@ document (target ≤ 30 MB). Prints figures, asserts nothing.
 
 Run from the repository root: ``python bench/documents.py [--upload-mb 20] [--uploads 3]
 [--stream-mb 200]``. A fresh SQLite database and a document folder in a temporary directory;
-one gunicorn worker (sync) on 127.0.0.1 at a free port. Both figures come from the same run:
-the reference (direct storage writes) is measured in this run, on this machine, just after the
-API uploads. The peak RSS is the worker's VmHWM (/proc) before and after the download, on a
-fresh worker (nothing else ran in it but a warm-up request).
+one gunicorn worker (sync) on 127.0.0.1 at a free port. Every figure comes from the same run:
+
+* the peak RSS is the worker's VmHWM (/proc) before and after the download, on a fresh worker
+  (nothing else ran in it but a warm-up request);
+* uploads are measured on both stores MotCua runs on — the filesystem and an S3-compatible
+  server (moto's, started on 127.0.0.1) — each against direct writes of the same bytes through
+  the storage API to the same store, just after the API uploads;
+* and against the ceiling of the HTTP server itself: the same gunicorn running an app that only
+  reads the request body. On the filesystem a direct write is a copy into the page cache, faster
+  than any HTTP server can receive bytes; "API / the HTTP server alone" says how much of that
+  ceiling MotCua's own work (multipart, checks, hash, storing, the row) leaves.
 """
 
 from __future__ import annotations
@@ -53,12 +60,12 @@ def worker_of(master: int) -> int:
     raise RuntimeError("no gunicorn worker")
 
 
-def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def serve(env: dict[str, str], app: str = "motcua.wsgi") -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "motcua.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -95,6 +102,117 @@ def multipart(name: str, data: bytes) -> tuple[bytes, str]:
     return head + data + f"\r\n--{b}--\r\n".encode(), f"multipart/form-data; boundary={b}"
 
 
+def api_upload_seconds(
+    env: dict[str, str], code: str, auth: dict[str, str], body: bytes, content_type: str, n: int
+) -> float:
+    """Seconds for ``n`` uploads of ``body`` through the API of a fresh web process (after one
+    warm-up request)."""
+    proc, base = serve(env)
+    try:
+        url = f"{base}/api/v1/dossiers/{code}/documents"
+        urllib.request.urlopen(urllib.request.Request(url, headers=auth), timeout=60).read()  # noqa: S310
+        started = time.perf_counter()
+        for _ in range(n):
+            request = urllib.request.Request(  # noqa: S310
+                url, data=body, headers={**auth, "Content-Type": content_type}, method="POST"
+            )
+            with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310
+                assert answer.status == 201  # noqa: S101
+        return time.perf_counter() - started
+    finally:
+        stop(proc)
+
+
+BARE_APP = """
+def app(environ, start_response):
+    stream, size = environ["wsgi.input"], 0
+    while block := stream.read(65536):
+        size += len(block)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(size).encode()]
+"""
+
+
+def bare_upload_seconds(
+    env: dict[str, str], tmp: Path, body: bytes, content_type: str, n: int
+) -> float:
+    """Seconds for ``n`` posts of ``body`` to the same gunicorn running an app that only reads
+    the body: what the HTTP server costs before any of MotCua runs."""
+    (tmp / "bare_app.py").write_text(BARE_APP)
+    proc, base = serve({**env, "PYTHONPATH": str(tmp)}, app="bare_app:app")
+    try:
+        started = time.perf_counter()
+        for _ in range(n):
+            request = urllib.request.Request(  # noqa: S310
+                base, data=body, headers={"Content-Type": content_type}, method="POST"
+            )
+            with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310
+                assert int(answer.read()) == len(body)  # noqa: S101
+        return time.perf_counter() - started
+    finally:
+        stop(proc)
+
+
+def start_moto(tmp: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    """moto's S3 server on 127.0.0.1 with the bucket made, and the settings that point MotCua
+    at it."""
+    import boto3
+
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "moto.log", "ab"),  # noqa: SIM115
+    )
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench-secret",  # noqa: S106 — moto's, loopback only
+    ).create_bucket(Bucket="motcua-bench")
+    return proc, {
+        "MOTCUA_S3_BUCKET": "motcua-bench",
+        "MOTCUA_S3_ENDPOINT_URL": endpoint,
+        "MOTCUA_S3_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench-secret",
+    }
+
+
+def direct_seconds(extra: dict[str, str], data: bytes, n: int) -> float:
+    """Seconds for ``n`` writes of ``data`` through the storage API of this process, pointed at
+    the store that ``extra`` names (none: the filesystem)."""
+    from django.conf import settings
+
+    from motcua.documents import storage
+
+    saved = dict(settings.MOTCUA_DOCUMENTS)
+    if extra:
+        settings.MOTCUA_DOCUMENTS.update(
+            S3_BUCKET=extra["MOTCUA_S3_BUCKET"],
+            S3_ENDPOINT_URL=extra["MOTCUA_S3_ENDPOINT_URL"],
+            S3_REGION=extra["MOTCUA_S3_REGION"],
+            S3_ACCESS_KEY=extra["AWS_ACCESS_KEY_ID"],
+            S3_SECRET_KEY=extra["AWS_SECRET_ACCESS_KEY"],
+        )
+    try:
+        started = time.perf_counter()
+        for _ in range(n):
+            storage.save(storage.new_key("bench"), io.BytesIO(data))
+        return time.perf_counter() - started
+    finally:
+        settings.MOTCUA_DOCUMENTS.clear()
+        settings.MOTCUA_DOCUMENTS.update(saved)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--upload-mb", type=int, default=20)
@@ -124,7 +242,7 @@ def main() -> None:
 
         django.setup()
         from motcua.access.services import issue_token
-        from motcua.documents import services, storage
+        from motcua.documents import services
         from motcua.dossiers.services import ApplicantData, receive_dossier
         from tests.factories import make_procedure, make_staff, make_unit, papers
 
@@ -176,32 +294,32 @@ def main() -> None:
             f"peak RSS growth while streaming {args.stream_mb} MB: {growth:.1f} MB (target ≤ 30 MB)"
         )
 
-        # 2. upload throughput through the API vs the storage API directly (same bytes)
+        # 2. upload throughput through the API vs the storage API directly (same bytes), on
+        # both stores, and the ceiling of the HTTP server itself (an app that only reads the body)
         data = PNG_HEAD + os.urandom(args.upload_mb * 1024 * 1024 - len(PNG_HEAD))
         body, content_type = multipart("tai-len.png", data)
-        proc, base = serve(env)
-        try:
-            url = f"{base}/api/v1/dossiers/{dossier.code}/documents"
-            urllib.request.urlopen(urllib.request.Request(url, headers=auth), timeout=60).read()  # noqa: S310
-            started = time.perf_counter()
-            for _ in range(args.uploads):
-                request = urllib.request.Request(  # noqa: S310
-                    url, data=body, headers={**auth, "Content-Type": content_type}, method="POST"
-                )
-                with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310
-                    assert answer.status == 201  # noqa: S101
-            api_seconds = time.perf_counter() - started
-        finally:
-            stop(proc)
-        started = time.perf_counter()
-        for _ in range(args.uploads):
-            storage.save(storage.new_key("bench"), io.BytesIO(data))
-        direct_seconds = time.perf_counter() - started
         total_mb = args.upload_mb * args.uploads
-        api_rate, direct_rate = total_mb / api_seconds, total_mb / direct_seconds
-        print(f"upload {args.uploads} × {args.upload_mb} MB through the API: {api_rate:.1f} MB/s")
-        print(f"the same bytes through the storage API directly: {direct_rate:.1f} MB/s")
-        print(f"ratio API / direct: {api_rate / direct_rate:.2f}× (target ≥ 0.5×)")
+        floor_rate = total_mb / bare_upload_seconds(env, tmp, body, content_type, args.uploads)
+        print(
+            f"the HTTP server alone (gunicorn, an app that only reads the body): {floor_rate:.1f} MB/s"
+        )
+        moto_proc, moto = start_moto(tmp)
+        try:
+            for store, extra in (("filesystem", {}), ("S3 (moto on 127.0.0.1)", moto)):
+                api_rate = total_mb / api_upload_seconds(
+                    {**env, **extra}, dossier.code, auth, body, content_type, args.uploads
+                )
+                direct_rate = total_mb / direct_seconds(extra, data, args.uploads)
+                print(f"{store}:")
+                print(
+                    f"  upload {args.uploads} × {args.upload_mb} MB through the API: {api_rate:.1f} MB/s"
+                )
+                print(f"  the same bytes through the storage API directly: {direct_rate:.1f} MB/s")
+                print(f"  ratio API / direct: {api_rate / direct_rate:.2f}× (target ≥ 0.5×)")
+                print(f"  ratio API / the HTTP server alone: {api_rate / floor_rate:.2f}×")
+        finally:
+            moto_proc.terminate()
+            moto_proc.wait(timeout=30)
     except BaseException:
         log = tmp / "gunicorn.log"
         if log.exists():

@@ -23,7 +23,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError
-from motcua.documents import downloads, selectors, services
+from motcua.documents import downloads, pictures, selectors, services
 from motcua.documents.errors import DocumentNotFound
 from motcua.documents.models import Kind, Source
 from motcua.dossiers.errors import DossierNotFound
@@ -64,6 +64,8 @@ def viewer(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
             "code": code,
             "content_url": reverse("documents:content", args=[code, doc.pk]),
             "is_pdf": doc.media_type == "application/pdf",
+            "pages": pictures.pages_shown(doc),
+            "more_pages": max((doc.pages or 0) - pictures.PAGES_SHOWN, 0),
             "is_image": doc.media_type.startswith("image/"),
             "desk": doc.checked_at is None,
         },
@@ -78,6 +80,19 @@ def viewer(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
 def content(request: HttpRequest, code: str, document_id: int) -> HttpResponseBase:
     doc = _found(request, code, document_id)
     return downloads.stream(doc, inline=request.GET.get("tai") != "1")
+
+
+@never_cache
+@login_required
+@require_GET
+def page(request: HttpRequest, code: str, document_id: int, page: int) -> HttpResponse:
+    """A picture of one page of a PDF, for the viewer."""
+    doc = _found(request, code, document_id)
+    try:
+        picture = pictures.page_png(doc, page)
+    except DocumentNotFound:
+        raise Http404 from None
+    return HttpResponse(picture, content_type="image/png")
 
 
 def _refused(request: HttpRequest, code: str, exc: DomainError) -> HttpResponse:

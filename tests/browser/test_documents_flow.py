@@ -12,15 +12,17 @@ from motcua.documents.models import Document
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import receive_dossier, request_supplement
 from tests.browser.test_office_flow import login
+from tests.documents.conftest import text_pdf
 from tests.dossiers.helpers import APPLICANT
 from tests.factories import papers
-from tests.portal.helpers import PDF, PNG, finish, make_birth
+from tests.portal.helpers import PNG, finish, make_birth
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def pdf(name: str) -> dict:
-    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+    """A one-page PDF whose page carries its own name, so that the preview shows which it is."""
+    return {"name": name, "mimeType": "application/pdf", "buffer": text_pdf(1, title=name)}
 
 
 def test_papers_from_submission_to_the_electronic_result(
@@ -60,9 +62,11 @@ def test_papers_from_submission_to_the_electronic_result(
     for name in ("to-khai.pdf", "chung-sinh.pdf", "cu-tru.pdf"):
         page.goto(f"{live_server.url}/can-bo/ho-so/{code}/")
         page.get_by_role("link", name=name, exact=True).click()
-        page.locator("iframe[data-preview]").wait_for()
-        frame = page.locator("iframe[data-preview]")
-        assert "/noi-dung/" in frame.get_attribute("src")
+        picture = page.get_by_role("img", name=f"Trang 1/1 của {name}")
+        picture.wait_for()
+        # the picture of the page has loaded (not a broken image): the browser decoded a PNG
+        picture.evaluate("img => img.decode()")
+        assert picture.evaluate("img => img.naturalWidth") == 900
         page.shot(f"02-viewer-{name}")
         page.get_by_role("button", name="Đánh dấu đã đối chiếu bản chính").click()
         page.wait_for_url(f"**/can-bo/ho-so/{code}/**")
@@ -124,7 +128,8 @@ def test_papers_from_submission_to_the_electronic_result(
     login(page, live_server, "lanhdao")
     page.goto(f"{live_server.url}/can-bo/ho-so/{code}/")
     page.get_by_text("Đính kèm và vào sổ kết quả").click()
-    page.get_by_label("Tệp kết quả (PDF)").set_input_files(files=[pdf("giay-khai-sinh.pdf")])
+    result = pdf("giay-khai-sinh.pdf")
+    page.get_by_label("Tệp kết quả (PDF)").set_input_files(files=[result])
     page.get_by_label("Ngày cấp").fill("2026-12-05")
     page.get_by_role("button", name="Vào sổ kết quả").click()
     page.get_by_text(f"Đã vào sổ kết quả số {code}-KQ1").wait_for()
@@ -140,4 +145,4 @@ def test_papers_from_submission_to_the_electronic_result(
     with page.expect_download() as got:
         page.get_by_role("link", name="giay-khai-sinh.pdf").click()
     path = got.value.path()
-    assert open(path, "rb").read() == PDF  # noqa: PTH123
+    assert open(path, "rb").read() == result["buffer"]  # noqa: PTH123

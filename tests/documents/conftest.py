@@ -107,6 +107,17 @@ def pdf_bytes(pages: int = 1, text: str = "MotCua") -> bytes:
     return out.getvalue()
 
 
+def text_pdf(pages: int = 2, title: str = "TỜ KHAI ĐĂNG KÝ KHAI SINH") -> bytes:
+    """A PDF whose pages carry dark Vietnamese text on white (WeasyPrint, as the forms)."""
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<section style="page-break-after: always; font-size: 40pt">{title} — trang {n}</section>'
+        for n in range(1, pages + 1)
+    )
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
     b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00"
