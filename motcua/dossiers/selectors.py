@@ -265,6 +265,16 @@ def overdue_q(now: datetime) -> Q:
     )
 
 
+def rescheduled_late_q(now: datetime) -> Q:
+    """Open dossiers NOT past the appointment the citizen holds now (`overdue_q`) but past their
+    statutory due: a signed apology gave them a new date (D9). The statistics count them as
+    overdue (D7 judges against the statutory due), so a board that shows `overdue_q` shows these
+    beside it and the two agree."""
+    running = Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS], original_due_at__lt=now)
+    paused = Q(status=Status.AWAITING_SUPPLEMENT, original_due_at__lt=F("paused_at"))
+    return (running | paused) & ~overdue_q(now)
+
+
 def _local_midnight(on: date) -> datetime:
     return datetime.combine(on, time(0), tzinfo=timezone.get_current_timezone())
 

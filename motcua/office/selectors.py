@@ -27,7 +27,12 @@ from motcua.dossiers.models import (
     DossierStep,
     Status,
 )
-from motcua.dossiers.selectors import actor_facts, dossiers_visible_to, overdue_q
+from motcua.dossiers.selectors import (
+    actor_facts,
+    dossiers_visible_to,
+    overdue_q,
+    rescheduled_late_q,
+)
 from motcua.org.models import Role, Staff, Unit
 from motcua.org.selectors import current_memberships
 
@@ -130,6 +135,7 @@ def board_figures(now: datetime) -> dict[str, Count]:
         "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
         "open": Count("pk", filter=open_q),
         "overdue": Count("pk", filter=overdue_q(now)),
+        "rescheduled_late": Count("pk", filter=rescheduled_late_q(now)),
         "due_today": Count("pk", filter=running & Q(due_at__gte=now, due_at__lt=end)),
         "paused": Count("pk", filter=Q(status=Status.AWAITING_SUPPLEMENT)),
         "green_open": Count("pk", filter=open_q & Q(green_lane=True)),

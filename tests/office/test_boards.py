@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from motcua.dossiers import services
-from tests.dossiers.helpers import at, receive
+from tests.dossiers.helpers import at, extended, receive
 from tests.factories import make_procedure, make_staff
 from tests.office.test_worklist import bulk_dossiers
 
@@ -59,6 +59,36 @@ def test_the_unit_board_shows_intake_overdue_due_today_green_lane_and_apologies(
     assert scene["elsewhere"].code not in page.text
     assert "Phiếu xin lỗi chờ ký" in page.text and "Mất điện" in page.text
     assert "quá hạn" in page.text  # the overdue time in words
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_board_and_the_statistics_agree_on_overdue_dossiers(client, office, scene):
+    """Finding 13: the board showed 0 overdue where the statistics showed 1 — a signed apology
+    gave the dossier a new appointment (the board judges by it) while the statistics judge by the
+    statutory due (D7). The board now shows those beside its overdue, and the two add up."""
+    from datetime import date
+
+    from motcua.reports.selectors import Period, Scope, report
+
+    rescheduled = receive(office, scene["late"].procedure, now=at(19, 9)).dossier
+    extended(
+        rescheduled,
+        by=office.receptionist,
+        leader=office.leader,
+        until=at(28, 17),
+        now=at(22, 18),
+    )
+    client.force_login(office.leader)
+    page = client.get(reverse("office:board"))
+    counts = page.context["counts"]
+    assert (counts["overdue"], counts["rescheduled_late"]) == (1, 1)
+    assert "gồm cả 1 hồ sơ đã hẹn lại sau phiếu xin lỗi" in page.text
+    total = report(
+        period=Period(date(2026, 1, 1), date(2026, 2, 1)),
+        scope=Scope(unit_ids=frozenset({office.ward.pk})),
+        now=NOW,
+    ).total
+    assert total.in_progress_overdue == counts["overdue"] + counts["rescheduled_late"] == 2
 
 
 @time_machine.travel(NOW, tick=False)
