@@ -373,6 +373,18 @@ def _insert(
     return doc
 
 
+def _check_each(files: Iterable[tuple[bytes | IO[bytes], str]]) -> None:
+    """Check every file (data, name) before any is stored: the first bad one refuses them all
+    with a FileRefused naming it."""
+    inspected = []
+    try:
+        for data, name in files:
+            inspected.append(inspect(data, name))
+    finally:
+        for i in inspected:
+            i.close()
+
+
 def add_documents(
     *,
     dossier_id: int,
@@ -384,13 +396,7 @@ def add_documents(
     """Several files (paper id, data, name) — each checked first: one bad file refuses them
     all, naming it, and nothing is stored."""
     items = list(files)
-    inspected = []
-    try:
-        for _paper_id, data, name in items:
-            inspected.append(inspect(data, name))
-    finally:
-        for i in inspected:
-            i.close()
+    _check_each((data, name) for _paper_id, data, name in items)
     return [
         add_document(
             dossier_id=dossier_id,
@@ -809,13 +815,7 @@ def add_online_supplement(
     stored under its paper."""
     dossier = Dossier.objects.select_related("procedure").get(pk=dossier_id)
     papers = {p.name: p.pk for p in dossier.procedure.documents.all()}
-    inspected = []
-    try:
-        for _label, data, name in files:
-            inspected.append(inspect(data, name))
-    finally:
-        for i in inspected:
-            i.close()
+    _check_each((data, name) for _label, data, name in files)
     return [
         add_document(
             dossier_id=dossier_id,
