@@ -30,14 +30,18 @@ def pages_shown(document: Document) -> list[int]:
 
 def page_png(document: Document, page: int) -> bytes:
     """Page ``page`` (from 1) of the PDF ``document`` as a PNG ``WIDTH`` pixels wide. A page
-    the document does not have: DocumentNotFound."""
+    the document does not have, or bytes PDFium cannot open: DocumentNotFound (the viewer still
+    offers the browser's own PDF viewer and the download)."""
     if page not in pages_shown(document):
         raise DocumentNotFound("no such page")
     import pypdfium2 as pdfium
 
     data = b"".join(storage.chunks(document.storage_key))  # at most MAX_FILE_BYTES
     with _PDFIUM:
-        pdf = pdfium.PdfDocument(data)
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:  # the stored bytes are not a PDF PDFium can open
+            raise DocumentNotFound("no picture") from None
         try:
             if page > len(pdf):
                 raise DocumentNotFound("no such page")

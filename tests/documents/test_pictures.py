@@ -80,3 +80,15 @@ def test_a_long_pdf_shows_its_first_pages_and_says_how_many_are_left(
     assert "Còn 4 trang nữa: hãy mở bằng trình xem PDF của trình duyệt." in viewer
     last = reverse("documents:page", args=[d.code, doc.pk, pictures.PAGES_SHOWN + 1])
     assert client.get(last).status_code == 404
+
+
+def test_stored_bytes_pdfium_cannot_open_answer_404_not_500(client, doc_storage, office, procedure):
+    from motcua.documents import storage
+
+    d = online_dossier(procedure, office.ward)
+    client.force_login(office.receptionist)
+    doc = upload(client, d, "hong.pdf", pdf_bytes(1))
+    storage.document_storage().delete(doc.storage_key)
+    storage.save(doc.storage_key, io.BytesIO(b"%PDF-1.7 this is not a PDF any more"))
+    assert client.get(reverse("documents:page", args=[d.code, doc.pk, 1])).status_code == 404
+    assert client.get(reverse("documents:viewer", args=[d.code, doc.pk])).status_code == 200
