@@ -84,8 +84,20 @@ def test_a_name_is_found_without_diacritics_in_any_case(office, people):
 def test_a_name_with_diacritics_finds_it_and_whole_words_rank_first(office, people):
     assert [d.code for d in search_dossiers(office.receptionist, "Văn An")] == [people["an"].code]
     ranked = [d.code for d in search_dossiers(office.receptionist, "an")]
-    # "An" a whole word, then "Ánh" (a word starting so), then "Trần" (inside a word)
-    assert ranked == [people["an"].code, people["anh"].code, people["binh"].code]
+    # "An" a whole word, then "Ánh" (a word starting so); a word of letters matches the start
+    # of a word only, so "Trần" is not found by "an", nor by "ran"
+    assert ranked == [people["an"].code, people["anh"].code]
+    assert [d.code for d in search_dossiers(office.receptionist, "ran")] == []
+    assert [d.code for d in search_dossiers(office.receptionist, "tran")] == [people["binh"].code]
+
+
+def test_a_piece_of_a_number_or_a_code_matches_anywhere(office, people):
+    # a word with a digit is a piece of a code, an ID number or a phone: found anywhere in it
+    assert [d.code for d in search_dossiers(office.receptionist, "99000111")] == [
+        people["anh"].code
+    ]
+    piece = people["binh"].code[-6:]  # "9-0003": the end of the code
+    assert people["binh"].code in [d.code for d in search_dossiers(office.receptionist, piece)]
 
 
 def test_an_id_number_and_a_phone_as_typed_find_their_dossier(office, people):
