@@ -18,6 +18,10 @@ class DocumentNotFound(DomainError):
     status = 404
 
 
+class StoredFileMissing(DocumentNotFound):
+    """The row names bytes the storage does not have (deleted or lost outside MotCua)."""
+
+
 class AlreadyChecked(DomainError):
     code = "already_checked"
 

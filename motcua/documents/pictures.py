@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import threading
 
-from motcua.documents import storage
+from motcua.documents import services
 from motcua.documents.errors import DocumentNotFound
 from motcua.documents.models import Document
 
@@ -36,7 +36,7 @@ def page_png(document: Document, page: int) -> bytes:
         raise DocumentNotFound("no such page")
     import pypdfium2 as pdfium
 
-    data = b"".join(storage.chunks(document.storage_key))  # at most MAX_FILE_BYTES
+    data = b"".join(services.content_of(document))  # at most MAX_FILE_BYTES
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(data)

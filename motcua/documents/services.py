@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,6 +35,7 @@ from motcua.documents.errors import (
     FileRefused,
     ResultNotAllowed,
     ReuseNotAllowed,
+    StoredFileMissing,
 )
 from motcua.documents.models import (
     Document,
@@ -48,6 +50,8 @@ from motcua.dossiers.errors import DossierNotFound
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import actor_facts, may_see_personal_data
 from motcua.org.models import Role, Staff
+
+logger = logging.getLogger(__name__)
 
 SPOOL_MEMORY = 1024 * 1024
 
@@ -877,6 +881,21 @@ def sweep_orphans(*, now: datetime | None = None, grace_seconds: int | None = No
     return deleted
 
 
-def content_of(document: Document) -> Any:
-    """The document's bytes, as chunks."""
-    return storage.chunks(document.storage_key)
+def content_of(document: Document) -> Iterator[bytes]:
+    """The document's bytes, as chunks; bytes the storage no longer has: StoredFileMissing
+    (logged as an error: a row without its bytes is something to look into)."""
+    try:
+        return storage.chunks(document.storage_key)
+    except FileNotFoundError:
+        logger.error(
+            "document %s of dossier %s: its bytes are missing from the storage",
+            document.pk,
+            document.dossier_id,
+        )
+        raise StoredFileMissing(
+            _(
+                "Không đọc được nội dung tệp “%(name)s” trong kho lưu trữ. Hãy báo quản trị "
+                "hệ thống để khôi phục tệp từ bản sao lưu."
+            )
+            % {"name": document.name}
+        ) from None

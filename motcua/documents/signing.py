@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from motcua.core.text import fold
-from motcua.documents import storage
+from motcua.documents import services, storage
 from motcua.documents.models import Document, DocumentEvent, DocumentEventKind, Kind, Source
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.org.models import Role, Staff
@@ -42,7 +42,7 @@ def is_signing_step(step: DossierStep) -> bool:
 
 
 def _bytes_of(doc: Document) -> bytes:
-    return b"".join(storage.chunks(doc.storage_key))
+    return b"".join(services.content_of(doc))
 
 
 def _signed_name(name: str) -> str:

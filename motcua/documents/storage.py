@@ -68,21 +68,34 @@ def save(key: str, stream: IO[bytes]) -> str:
 
 def chunks(key: str) -> Iterator[bytes]:
     """The bytes under ``key``, in chunks (a large file never loads into memory): read from
-    the object store's response body as it arrives, or from the file."""
+    the object store's response body as it arrives, or from the file. The file is opened HERE,
+    before the first chunk is asked for: a missing one raises FileNotFoundError at the call,
+    never in the middle of an answer already under way."""
     st = document_storage()
     bucket = getattr(st, "bucket", None)
     if bucket is not None:
-        body = bucket.Object(key).get()["Body"]
+        from botocore.exceptions import ClientError
+
         try:
-            yield from body.iter_chunks(CHUNK)
-        finally:
-            body.close()
-        return
-    with st.open(key, "rb") as f:
-        while True:
-            block = f.read(CHUNK)
-            if not block:
-                break
+            body = bucket.Object(key).get()["Body"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(key) from exc
+            raise
+        return _body_chunks(body)
+    return _file_chunks(st.open(key, "rb"))
+
+
+def _body_chunks(body: Any) -> Iterator[bytes]:
+    try:
+        yield from body.iter_chunks(CHUNK)
+    finally:
+        body.close()
+
+
+def _file_chunks(f: IO[bytes]) -> Iterator[bytes]:
+    with f:
+        while block := f.read(CHUNK):
             yield block
 
 

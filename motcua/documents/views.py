@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError
 from motcua.documents import downloads, pictures, selectors, services
-from motcua.documents.errors import DocumentNotFound
+from motcua.documents.errors import DocumentNotFound, StoredFileMissing
 from motcua.documents.models import Kind, Source
 from motcua.dossiers.errors import DossierNotFound
 from motcua.org.requests import actor_of
@@ -79,7 +79,11 @@ def viewer(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
 @require_GET
 def content(request: HttpRequest, code: str, document_id: int) -> HttpResponseBase:
     doc = _found(request, code, document_id)
-    return downloads.stream(doc, inline=request.GET.get("tai") != "1")
+    try:
+        return downloads.stream(doc, inline=request.GET.get("tai") != "1")
+    except StoredFileMissing as exc:
+        messages.error(request, exc.message)
+        return redirect(_dossier_page(code))
 
 
 @never_cache

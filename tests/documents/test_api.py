@@ -179,3 +179,26 @@ def test_reuse_through_the_api_is_for_the_receiving_desk_and_logged(with_result,
     )
     assert reused.status_code == 201 and reused.json()["source"] == "reused"
     assert DocumentEvent.objects.filter(dossier=first, kind="reused_elsewhere").count() == 1
+
+
+def test_a_file_whose_bytes_are_gone_answers_404_with_why_never_a_broken_stream(
+    doc_storage, office, procedure, caplog
+):
+    from django.urls import reverse
+
+    from motcua.documents import storage
+
+    d = online_dossier(procedure, office.ward)
+    desk = staff_client(office.receptionist)
+    doc = upload(desk, d.code, pdf_bytes(1), "mat.pdf").json()
+    storage.delete(Document.objects.get(pk=doc["id"]).storage_key)  # lost outside MotCua
+    answer = desk.get(f"{API}/dossiers/{d.code}/documents/{doc['id']}/content")
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/problem+json")
+    assert "Không đọc được nội dung tệp “mat.pdf” trong kho lưu trữ" in answer.json()["detail"]
+    assert "bytes are missing from the storage" in caplog.text
+    page = desk.get(reverse("documents:content", args=[d.code, doc["id"]]), follow=True)
+    assert page.status_code == 200
+    assert "Không đọc được nội dung tệp “mat.pdf”" in page.content.decode()
+    picture = desk.get(reverse("documents:page", args=[d.code, doc["id"], 1]))
+    assert picture.status_code == 404
