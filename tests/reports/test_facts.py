@@ -5,6 +5,7 @@ import random
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from motcua.dossiers.models import Dossier
 from motcua.reports.daily import daily_counts
@@ -304,3 +305,20 @@ def test_two_refreshes_at_once_leave_the_same_daily_rows(office):
         t.join(timeout=120)
     assert errors == []
     assert _daily_figures() == once
+
+
+def _planner_rows(table):
+    """What the database's planner knows of ``table`` from its last ANALYZE (0: nothing)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return max(cursor.fetchone()[0], 0)
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_a_refresh_leaves_statistics_for_the_planner_of_the_next_report(office):
+    _random_dossiers(office, random.Random(31), n=60)
+    refresh_facts(now=NOW)
+    for model in (DailyFact, MonthlyFact):
+        assert _planner_rows(model._meta.db_table) > 0, model
