@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -15,6 +16,7 @@ from motcua.catalog.selectors import get_procedure_in_force, list_procedures
 from motcua.org.models import Unit
 from motcua.org.requests import actor_of
 from motcua.org.selectors import list_memberships
+from motcua.payments.selectors import schedule_of
 
 router = Router(tags=["catalog"])
 
@@ -48,6 +50,13 @@ class ProcedureStepOut(Schema):
     duration_working_hours: Decimal
 
 
+class FeeOut(Schema):
+    name: str
+    kind: Literal["fee", "charge"]
+    amount: int = PydanticField(description="đồng")
+    legal_basis: str
+
+
 class ProcedureOut(Schema):
     code: str
     name: str
@@ -61,6 +70,9 @@ class ProcedureOut(Schema):
     online_mode: str
     fee: int
     fee_note: str
+    fees: list[FeeOut] = PydanticField(
+        description="the fees (phí) and charges (lệ phí) of this version, before any exemption"
+    )
     legal_basis: str
     result_name: str
     effective_from: str
@@ -105,6 +117,10 @@ def procedure_out(p: Procedure) -> ProcedureOut:
         online_mode=p.online_mode,
         fee=p.fee,
         fee_note=p.fee_note,
+        fees=[
+            FeeOut(name=f.name, kind=f.kind, amount=f.amount, legal_basis=f.legal_basis)  # type: ignore[arg-type]
+            for f in schedule_of(p)
+        ],
         legal_basis=p.legal_basis,
         result_name=p.result_name,
         effective_from=p.effective_from.isoformat(),
@@ -149,7 +165,9 @@ def procedures(
         unit_obj = Unit.objects.filter(code=filters.unit).first()
         if unit_obj is None:
             return ProcedurePage(count=0, items=[])
-    qs = list_procedures(unit=unit_obj, field_code=filters.field, q=filters.q)
+    qs = list_procedures(unit=unit_obj, field_code=filters.field, q=filters.q).prefetch_related(
+        "fee_items"
+    )
     count = qs.count()
     page = qs[paging.offset : paging.offset + paging.limit]
     return ProcedurePage(count=count, items=[procedure_out(p) for p in page])

@@ -50,6 +50,8 @@ from motcua.dossiers.selectors import (
 )
 from motcua.org.models import Staff
 from motcua.org.requests import actor_of
+from motcua.payments.models import Charge, ChargeStatus, Payment
+from motcua.payments.selectors import total_fee
 from motcua.payments.services import fix_amount_due
 from motcua.reports.attribution import control_sheet_extra
 from motcua.reports.forecast import StepFigures
@@ -294,6 +296,15 @@ class DocumentOut(Schema):
     copies: int
 
 
+class PaymentRef(Schema):
+    id: int
+    method: Literal["cash", "card", "transfer", "online"]
+    amount: int
+    status: Literal["pending", "paid", "failed", "refund_due", "refunded"]
+    created_at: datetime
+    paid_at: datetime | None
+
+
 class DossierItem(Schema):
     code: str
     procedure: ProcedureRef
@@ -327,6 +338,11 @@ class DossierItem(Schema):
         "return, stop), and request_supplement (supplement-requests), receive_supplement "
         "(supplements), draft_apology (apologies), sign_apology (apologies/{id}/sign)"
     )
+    amount_due: int = PydanticField(
+        description="fees and charges the applicant owes, in đồng, fixed at reception (0: none)"
+    )
+    paid: bool
+    payments: list[PaymentRef]
 
 
 class DossierOut(DossierItem):
@@ -419,6 +435,34 @@ def _applicant_out(d: Dossier, viewer: policy.Actor) -> ApplicantOut:
     return ApplicantOut(name=mask_name(a.name), id_number="", phone="", email="", address="")
 
 
+def _payment_ref(p: Payment) -> PaymentRef:
+    return PaymentRef(
+        id=p.pk,
+        method=p.method,  # type: ignore[arg-type]
+        amount=p.amount,
+        status=p.status,  # type: ignore[arg-type]
+        created_at=local(p.created_at),  # type: ignore[arg-type]
+        paid_at=local(p.paid_at),
+    )
+
+
+def _money_fields(d: Dossier) -> dict[str, Any]:
+    """``amount_due``, ``paid`` and ``payments`` of API.md "Fees and receipts": from the
+    dossier's charge (select_related on a page); a dossier received before its charge was fixed
+    owes its procedure version's schedule and has paid nothing."""
+    try:
+        charge: Charge | None = d.charge  # type: ignore[attr-defined]
+    except Charge.DoesNotExist:
+        charge = None
+    if charge is None:
+        return {"amount_due": total_fee(d.procedure), "paid": False, "payments": []}
+    return {
+        "amount_due": charge.amount_due,
+        "paid": charge.status == ChargeStatus.PAID,
+        "payments": [_payment_ref(p) for p in charge.payments.all()],
+    }
+
+
 def _item_fields(
     d: Dossier,
     now: datetime,
@@ -465,6 +509,7 @@ def _item_fields(
         "steps": [step_out(s, now, figures, d.procedure.code) for s in steps],
         "apologies": [apology_out(x) for x in apologies],
         "allowed_actions": policy.allowed(facts, viewer, now=now),
+        **_money_fields(d),
     }
 
 
@@ -617,7 +662,11 @@ def dossiers(
         qs = search_dossiers(staff, filters.q, qs=qs)
     count = qs.count()
     viewer = actor_facts(staff)
-    page = list(with_details(qs, events=False)[paging.offset : paging.offset + paging.limit])
+    page = list(
+        with_details(qs, events=False)
+        .select_related("charge")
+        .prefetch_related("charge__payments")[paging.offset : paging.offset + paging.limit]
+    )
     figures = StepFigures(now)  # one history and one set of calendars for the whole page
     figures.forecaster.prepare([s for d in page for s in d.steps.all()])
     return DossierPage(count=count, items=[dossier_item(d, now, viewer, figures) for d in page])

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import AwareDatetime
 from pydantic import Field as PydanticField
 
 from motcua.api.problems import Problem, problem
@@ -88,7 +89,9 @@ class StateOut(Schema):
 class BookingIn(Schema):
     unit: str = PydanticField(max_length=40)
     procedure: str = PydanticField(max_length=60)
-    slot_start: datetime
+    slot_start: AwareDatetime = PydanticField(
+        description="with offset (a time without one is refused with 422)"
+    )
     name: str = PydanticField(max_length=200)
     phone: str = PydanticField("", max_length=30)
     email: str = PydanticField("", max_length=254)

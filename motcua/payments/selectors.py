@@ -29,7 +29,6 @@ from motcua.payments.models import (
     Charge,
     ChargeStatus,
     Exemption,
-    FeeItem,
     FeeKind,
     Method,
     Payment,
@@ -59,7 +58,8 @@ def schedule_of(procedure: Procedure) -> list[FeeLine]:
     amount (entered before the schedule existed) reads as one charge item of that amount."""
     items = [
         FeeLine(name=i.name, kind=i.kind, amount=i.amount, legal_basis=i.legal_basis)
-        for i in FeeItem.objects.filter(procedure_id=procedure.pk).order_by("order", "pk")
+        # through the relation, so a page of procedures reads them prefetched (Meta orders them)
+        for i in procedure.fee_items.all()
     ]
     if not items and procedure.fee:
         items = [
