@@ -85,7 +85,7 @@ class ClassifyForm(forms.Form):
             ("0", gettext_lazy("Không thuộc phạm vi: hướng dẫn, kết thúc")),
         ],
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect(attrs={"style": "width:auto"}),
+        widget=forms.RadioSelect,
     )
     unit = UnitChoiceField(
         label=gettext_lazy("Đơn vị bị phản ánh"), queryset=Unit.objects.none(), required=False
@@ -122,7 +122,7 @@ class AnswerForm(forms.Form):
     publish = forms.BooleanField(
         label=gettext_lazy("Công khai trên cổng thông tin"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"style": "width:auto"}),
+        widget=forms.CheckboxInput,
     )
 
 
@@ -182,7 +182,7 @@ class QueueFilters(forms.Form):
     green_lane = forms.BooleanField(
         label=gettext_lazy("Chỉ làn xanh"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"style": "width:auto"}),
+        widget=forms.CheckboxInput,
     )
 
 

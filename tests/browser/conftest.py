@@ -12,6 +12,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -116,3 +117,20 @@ def page(browser, request):
     page.shot = lambda name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     yield page
     context.close()
+
+
+def axe(page, what: str) -> None:
+    """No serious or critical violation on the page (axe-core from npm, injected); shared by the
+    portal's and the office's browser tests."""
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("node_modules/axe-core is missing: `make test` runs `npm ci`.")
+        pytest.skip("axe-core is not installed (npm ci)")
+    page.evaluate(AXE.read_text())  # through DevTools: the page's CSP forbids inline scripts
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in bad
+    )
+    assert not bad, f"axe-core on {what}:\n{report}"

@@ -4,21 +4,18 @@ tests/browser/screenshots/<test name>/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, request_supplement
 from motcua.surveys.models import Rating
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, axe
 from tests.portal.helpers import JPEG, PDF, PNG, finish, make_birth, make_building, make_chairman
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này"
 
@@ -43,22 +40,6 @@ def phone(browser, request):
 def uploads_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     return settings.MEDIA_ROOT
-
-
-def axe(page, what: str) -> None:
-    """No serious or critical violation on the page (axe-core from npm, injected)."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("node_modules/axe-core is missing: `make test` runs `npm ci`.")
-        pytest.skip("axe-core is not installed (npm ci)")
-    page.evaluate(AXE.read_text())  # through DevTools: the page's CSP forbids inline scripts
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(
-        f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in bad
-    )
-    assert not bad, f"axe-core on {what}:\n{report}"
 
 
 def file(name: str, content: bytes, mime: str) -> dict:
