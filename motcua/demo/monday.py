@@ -3,9 +3,11 @@ without building cases by hand (issue 19, finding 12).
 
 `open_work()` leaves, at every unit that receives dossiers, one dossier in each open state of
 the day, made through the real services with a pinned ``now`` and consistent with the unit's
-calendar: in progress, due today (when today is a working day that has a due), overdue with no
-apology (the gate locks its step), overdue with a signed apology, overdue with an apology waiting
-for the leader's signature, awaiting a supplement, ready to return — and two open complaints
+calendar: in progress (past the desk, with the specialist it is assigned to), due today (when
+today is a working day that has a due), overdue with no apology (the gate locks its step),
+overdue with a signed apology, overdue with an apology waiting for the leader's signature, a
+result waiting for the leader's signature (at the leader's step), awaiting a supplement, ready
+to return — and two open complaints
 (one waiting to be classified, one routed to the unit and waiting for its answer). A state the
 unit's procedures or staff cannot reach is counted as skipped, never forced.
 """
@@ -46,6 +48,7 @@ STATES = (
     "overdue",
     "overdue_apologised",
     "awaiting_signature",
+    "result_to_sign",
     "awaiting_supplement",
     "ready",
     "complaints",
@@ -140,6 +143,20 @@ def _due_today(world: _World, unit: Unit, procedure: Procedure) -> Dossier:
     raise _Miss
 
 
+def _advance(world: _World, dossier: Dossier, *, to: str) -> None:
+    """Complete the steps of ``dossier`` (each by its holder, assigned first) until its open
+    step is one of role ``to``; none such: _Miss."""
+    for _i in range(20):
+        _assign(world, dossier)
+        step = _open_step(dossier)
+        if step is None:
+            raise _Miss
+        if step.role == to:
+            return
+        services.complete_step(step_id=step.pk, actor=_actor(world, step), now=world.now)
+    raise _Miss
+
+
 def _ready(world: _World, dossier: Dossier) -> None:
     for _i in range(20):
         _assign(world, dossier)
@@ -181,7 +198,7 @@ def _complaints(world: _World, unit: Unit) -> None:
 
 def _make(world: _World, state: str, unit: Unit, procedure: Procedure) -> None:
     if state == "in_progress":
-        _assign(world, _receive(world, unit, procedure, world.now))
+        _advance(world, _receive(world, unit, procedure, world.now), to=Role.SPECIALIST)
     elif state == "due_today":
         _assign(world, _due_today(world, unit, procedure))
     elif state == "overdue":
@@ -190,6 +207,8 @@ def _make(world: _World, state: str, unit: Unit, procedure: Procedure) -> None:
         _apology(world, _overdue(world, unit, procedure), sign=True)
     elif state == "awaiting_signature":
         _apology(world, _overdue(world, unit, procedure), sign=False)
+    elif state == "result_to_sign":
+        _advance(world, _receive(world, unit, procedure, world.now), to=Role.LEADER)
     elif state == "awaiting_supplement":
         dossier = _receive(world, unit, procedure, world.now)
         step = _open_step(dossier)

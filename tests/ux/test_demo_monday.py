@@ -15,7 +15,7 @@ from django.utils import timezone
 from motcua.demo import data
 from motcua.demo.loader import load_demo_city
 from motcua.demo.monday import open_work
-from motcua.dossiers.models import Apology, Dossier, Event
+from motcua.dossiers.models import Apology, Dossier, DossierStep, Event
 from motcua.dossiers.selectors import overdue_q
 from motcua.feedback.models import OPEN_STATUSES, Feedback
 
@@ -42,6 +42,12 @@ def test_every_receiving_unit_has_open_work_in_every_state():
             "in progress": mine.filter(status__in=["received", "in_progress"])
             .exclude(overdue_q(MONDAY))
             .exists(),
+            "with a specialist": DossierStep.objects.filter(
+                dossier__in=mine, status="active", role="specialist", assignee__isnull=False
+            ).exists(),
+            "result waiting for the leader": DossierStep.objects.filter(
+                dossier__in=mine, status="active", role="leader"
+            ).exists(),
             "due today": any(
                 timezone.localdate(d) == today and d > MONDAY
                 for d in mine.values_list("due_at", flat=True)
