@@ -316,9 +316,6 @@ def test_each_demo_role_s_home_counts_what_the_database_holds_and_every_page_pas
             page.locator(f'main a[href="/can-bo/phan-anh/{complaint}/"]').click()
             page.wait_for_url(f"**/can-bo/phan-anh/{complaint}/")
             audit(page, f"{role}: complaint #{complaint}")
-        if role == "receptionist":
-            page.goto(f"{live_server.url}/quay/quay-cua-toi/")
-            audit(page, f"{role}: counter panel")
         if role == "leader":
             page.goto(f"{live_server.url}/can-bo/xin-loi/")
             page.locator("main a", has_text="Xem trước và ký số").first.click()
