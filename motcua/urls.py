@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from motcua.access.login import ThrottledAdminLoginForm, ThrottledLoginView
+from motcua.api import queue as queue_api
 from motcua.api.api import api
-from motcua.queueing import views as queueing_views
 from motcua.queueing.urls import booking_urlpatterns
 
 admin.site.site_header = _("MotCua — Quản trị hệ thống một cửa điện tử")
@@ -16,7 +16,7 @@ admin.site.login_form = ThrottledAdminLoginForm  # the same login limits as the 
 
 urlpatterns = [
     # The floor's event stream: an async view under the ASGI server (never a WSGI worker).
-    path("api/v1/queue/units/<str:unit>/events", queueing_views.events, name="queueing_events"),
+    path("api/v1/queue/units/<str:unit>/events", queue_api.events, name="queueing_events"),
     path("api/v1/", api.urls),  # first: the API's clients are the busiest
     path("", include("motcua.portal.urls")),
     path("", include("motcua.ops.urls")),  # /healthz, /readyz, /metrics

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
+from motcua.api import queue
 from motcua.api.auth import BearerToken
 from motcua.api.auth import router as auth_router
 from motcua.api.calendar import router as calendar_router
@@ -83,6 +84,7 @@ class MotCuaAPI(NinjaAPI):
                 takes_input = operation.get("parameters") or operation.get("requestBody")
                 if takes_input and not {422, "422"} & responses.keys():
                     responses[422] = _problem_response("Unprocessable Content")
+        paths[queue.EVENTS_PATH] = queue.EVENTS_OPENAPI  # an async view ninja does not list
         for (path, method), (prefix, parameter, value) in LINKS.items():
             created = paths.get(path, {}).get(method, {}).get("responses", {}).get(201)
             if created is None:

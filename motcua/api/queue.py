@@ -2,17 +2,23 @@
 unit's layout and live state, online bookings and the citizen's rating of the officer.
 
 The state's event stream (`GET /api/v1/queue/units/{unit}/events`) is an async Django view,
-`motcua.queueing.views.events`, routed before this API in `motcua/urls.py`: it is served by the
-ASGI server and holds no WSGI worker."""
+`events` below, routed before this API in `motcua/urls.py`: it is served by the ASGI server and
+holds no WSGI worker. django-ninja does not see it, so `EVENTS_OPENAPI` describes it for the
+OpenAPI document (`api.MotCuaAPI`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime
 from pydantic import Field as PydanticField
@@ -22,7 +28,8 @@ from motcua.org.requests import actor_of
 from motcua.queueing import services
 from motcua.queueing.models import Ticket
 from motcua.queueing.selectors import get_floor_unit, unit_layout
-from motcua.queueing.streams import state_of
+from motcua.queueing.streams import events as floor_events
+from motcua.queueing.streams import sse, state_of
 from motcua.surveys.services import rate_counter_ticket
 
 router = Router(tags=["queue"])
@@ -268,3 +275,55 @@ def rate(request: HttpRequest, ticket_id: int, payload: CounterRatingIn) -> Any:
             rated_at=timezone.localtime(rating.at),
         ),
     )
+
+
+#: A WSGI worker held by an endless stream serves nobody else: there, `events` answers the state
+#: once and asks the browser's EventSource to come back after this many milliseconds.
+WSGI_RETRY_MS = 2000
+
+#: The OpenAPI operation of `events` (a plain async view django-ninja does not list).
+EVENTS_OPENAPI: dict[str, Any] = {
+    "get": {
+        "operationId": "motcua_api_queue_events",
+        "summary": "The unit's state now, then again on every change (Server-Sent Events)",
+        "tags": ["queue"],
+        "parameters": [
+            {"in": "path", "name": "unit", "required": True, "schema": {"type": "string"}}
+        ],
+        "responses": {
+            200: {
+                "description": "event: state / data: the JSON of GET /queue/units/{unit}/state",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            },
+            404: {
+                "description": "Not Found",
+                "content": {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        },
+    }
+}
+EVENTS_PATH = "/api/v1/queue/units/{unit}/events"
+
+
+async def events(request: HttpRequest, unit: str) -> HttpResponseBase:
+    """`GET /api/v1/queue/units/{unit}/events`: the unit's state now, then on every change."""
+    found = await sync_to_async(get_floor_unit)(unit)
+    if found is None:
+        return problem(404, _("Đơn vị này chưa có quầy tiếp nhận."), "not_found")
+    response: HttpResponseBase
+    if isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(floor_events(found.pk), content_type="text/event-stream")
+    else:
+        # A WSGI worker held by an endless stream serves nobody else: there, the current state
+        # once, and the browser's EventSource asks again after `retry` (a slower poll).
+        state = await sync_to_async(state_of)(found.pk)
+        body = f"retry: {WSGI_RETRY_MS}\n\n".encode() + sse(json.dumps(state, ensure_ascii=False))
+        response = HttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"
+    # Numbers and counters only, no personal data: any page may listen (the stream origin may
+    # differ from the pages' under `motcua serve`).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

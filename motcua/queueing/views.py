@@ -4,7 +4,6 @@ live event stream they all listen to (an async view: served by the ASGI server).
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -17,9 +16,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
-from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,13 +30,11 @@ from motcua.org.models import Unit
 from motcua.org.requests import actor_of
 from motcua.queueing import selectors, services
 from motcua.queueing.models import TicketStatus
-from motcua.queueing.streams import events as floor_events
-from motcua.queueing.streams import sse, state_of
+from motcua.queueing.streams import state_of
 from motcua.surveys.models import CounterReason, Overall
 from motcua.surveys.services import rate_counter_ticket
 
 #: How soon a browser asks again for the state when the streams are reached through WSGI.
-WSGI_RETRY_MS = 2000
 
 
 def _floor(code: str) -> Unit:
@@ -153,34 +148,6 @@ def display(request: HttpRequest, unit: str) -> HttpResponse:
             "stream_url": stream_url(request, found),
         },
     )
-
-
-async def events(request: HttpRequest, unit: str) -> HttpResponseBase:
-    """`GET /api/v1/queue/units/{unit}/events`: the unit's state now, then on every change."""
-    from asgiref.sync import sync_to_async
-
-    found = await sync_to_async(selectors.get_floor_unit)(unit)
-    if found is None:
-        return JsonResponse(
-            {"detail": _("Đơn vị này chưa có quầy tiếp nhận."), "code": "not_found"},
-            status=404,
-            content_type="application/problem+json",
-        )
-    response: HttpResponseBase
-    if isinstance(request, ASGIRequest):
-        response = StreamingHttpResponse(floor_events(found.pk), content_type="text/event-stream")
-    else:
-        # A WSGI worker held by an endless stream serves nobody else: there, the current state
-        # once, and the browser's EventSource asks again after `retry` (a slower poll).
-        state = await sync_to_async(state_of)(found.pk)
-        body = f"retry: {WSGI_RETRY_MS}\n\n".encode() + sse(json.dumps(state, ensure_ascii=False))
-        response = HttpResponse(body, content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache, no-store"
-    response["X-Accel-Buffering"] = "no"
-    # Numbers and counters only, no personal data: any page may listen (the stream origin may
-    # differ from the pages' under `motcua serve`).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 # ----------------------------------------------------------------------------------- phone

@@ -126,3 +126,18 @@ def test_a_booking_time_without_offset_is_refused_with_422(client, office):
         "/public/bookings", data | {"slot_start": data["slot_start"] + "+07:00"}
     )
     assert with_offset.status_code == 201, with_offset.content
+
+
+def test_the_floor_event_stream_is_in_the_openapi_document_with_both_answers(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    stream = schema["paths"]["/api/v1/queue/units/{unit}/events"]["get"]
+    assert set(stream["responses"]["200"]["content"]) == {"text/event-stream"}
+    assert set(stream["responses"]["404"]["content"]) == {"application/problem+json"}
+
+
+def test_the_event_stream_of_a_unit_without_a_floor_is_a_whole_problem_document(client, office):
+    answer = client.get(f"/api/v1/queue/units/{office.ward.code}/events")
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/problem+json")
+    body = answer.json()
+    assert (body["status"], body["code"]) == (404, "not_found") and body["type"] and body["title"]
