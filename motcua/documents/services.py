@@ -16,6 +16,7 @@ import io
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO
@@ -283,6 +284,31 @@ def _ensure_room(dossier: Dossier, size: int, name: str) -> None:
 
 
 # ------------------------------------------------------------------------------- adding
+def _store_checked(
+    dossier: Dossier, data: bytes | IO[bytes], name: str, *, within_limits: bool
+) -> tuple[Inspected, str]:
+    """Check ``data`` and store its bytes under a new key of ``dossier`` BEFORE any row names
+    them (``within_limits``: refused past the dossier's limits). A refusal stores nothing."""
+    checked = inspect(data, name)
+    try:
+        if within_limits:
+            _ensure_room(dossier, checked.size, checked.name)
+        return checked, storage.save(storage.new_key(f"d/{dossier.pk}"), checked.stream)
+    finally:
+        checked.close()
+
+
+@contextmanager
+def _dropped_unless_committed(key: str) -> Iterator[None]:
+    """Around the transaction writing the row that names ``key``: if it does not commit, the
+    bytes go (the orphan sweep would, later)."""
+    try:
+        yield
+    except BaseException:
+        storage.delete(key)
+        raise
+
+
 def add_document(
     *,
     dossier_id: int,
@@ -308,13 +334,8 @@ def add_document(
         raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     _ensure_handles(actor, dossier)
     paper = _paper(dossier, paper_id)
-    checked = inspect(data, name)
-    try:
-        _ensure_room(dossier, checked.size, checked.name)
-        key = storage.save(storage.new_key(f"d/{dossier.pk}"), checked.stream)
-    finally:
-        checked.close()
-    try:
+    checked, key = _store_checked(dossier, data, name, within_limits=True)
+    with _dropped_unless_committed(key):
         return _insert(
             dossier_id=dossier.pk,
             checked=checked,
@@ -327,9 +348,6 @@ def add_document(
             label=label,
             now=now,
         )
-    except BaseException:
-        storage.delete(key)  # the row did not commit: the bytes go (the sweep would anyway)
-        raise
 
 
 @transaction.atomic
@@ -493,12 +511,8 @@ def register_result(
         raise InvalidInput(_("Số kết quả không hợp lệ (tối đa 100 ký tự)."), field="number")
     holder = (holder or "").strip()[:200]
     title = (title or "").strip()[:500]
-    checked = inspect(data, name)
-    try:
-        key = storage.save(storage.new_key(f"d/{dossier.pk}"), checked.stream)
-    finally:
-        checked.close()
-    try:
+    checked, key = _store_checked(dossier, data, name, within_limits=False)
+    with _dropped_unless_committed(key):
         return _insert_result(
             dossier_id=dossier.pk,
             checked=checked,
@@ -512,9 +526,6 @@ def register_result(
             signed=signed,
             now=now,
         )
-    except BaseException:
-        storage.delete(key)
-        raise
 
 
 @transaction.atomic
