@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 
-from motcua.documents import services
+from motcua.documents import checks, services
 from motcua.documents.models import Document
 
 LINK_SALT = "motcua.documents.link"
@@ -38,7 +38,7 @@ def link_token(document: Document) -> str:
 def read_link(token: str) -> tuple[int, int] | None:
     """(dossier id, document id) of a valid, unexpired token; None otherwise."""
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=services.limits()["LINK_SECONDS"])
+        data = signing.loads(token, salt=LINK_SALT, max_age=checks.limits()["LINK_SECONDS"])
         return int(data["d"]), int(data["f"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
